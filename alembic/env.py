@@ -1,0 +1,70 @@
+"""Alembic environment: async engines, URL from bangfu's Settings, batch mode for SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+from logging.config import fileConfig
+
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
+import models  # noqa: F401  (registers every table on the metadata)
+from alembic import context
+from models.db import is_sqlite, make_engine
+from settings import Settings
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logging", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = SQLModel.metadata
+
+
+def _url() -> str:
+    url = config.attributes.get("database_url")
+    return str(url) if url else Settings().database_url
+
+
+def _configure(connection: Connection | None = None, url: str | None = None) -> None:
+    sqlite = is_sqlite(url or str(connection.engine.url if connection else ""))
+    context.configure(
+        connection=connection,
+        url=url,
+        target_metadata=target_metadata,
+        render_as_batch=sqlite,
+        compare_type=True,
+        literal_binds=connection is None,
+    )
+
+
+def run_migrations_offline() -> None:
+    """Emit SQL to stdout instead of running it."""
+    _configure(url=_url())
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _run_sync(connection: Connection) -> None:
+    _configure(connection=connection)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:  # a caller (tests) handed us an open sync connection
+        _run_sync(connection)
+        return
+    engine = make_engine(_url())
+    try:
+        async with engine.connect() as conn:
+            await conn.run_sync(_run_sync)
+            await conn.commit()
+    finally:
+        await engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    asyncio.run(run_migrations_online())

@@ -1,0 +1,40 @@
+"""SQLModel tables and the small query/command functions on them.
+
+Importing this package registers every table on ``SQLModel.metadata`` (Alembic needs that).
+"""
+
+from models.elder import Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
+from models.fund import CharityFund, FundBudget
+from models.geo import Community, District, Street
+from models.household import Household, HouseholdStatusChange, Person
+from models.pair import Pair
+from models.station import Station
+from models.volunteer import (
+    Volunteer,
+    VolunteerAvailability,
+    VolunteerLanguage,
+    VolunteerSkill,
+    VolunteerStation,
+)
+
+__all__ = [
+    "CharityFund",
+    "Community",
+    "District",
+    "Elder",
+    "ElderCareNeed",
+    "ElderLanguage",
+    "ElderVisitSlot",
+    "FundBudget",
+    "Household",
+    "HouseholdStatusChange",
+    "Pair",
+    "Person",
+    "Station",
+    "Street",
+    "Volunteer",
+    "VolunteerAvailability",
+    "VolunteerLanguage",
+    "VolunteerSkill",
+    "VolunteerStation",
+]

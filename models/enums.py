@@ -1,0 +1,112 @@
+"""Closed vocabularies of the domain, shared by tables, GraphQL and the optimisers' loaders."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Gender(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+class StationKind(enum.StrEnum):
+    """Volunteer station kinds; Dongcheng has 182, 47, 4 and 20 of them."""
+
+    COMMUNITY = "community"
+    BUSINESS_BUILDING = "business_building"
+    SOCIAL_WORK_AGENCY = "social_work_agency"
+    ENTERPRISE = "enterprise"
+
+
+class Skill(enum.StrEnum):
+    MEDICAL = "medical"
+    PSYCHOLOGICAL_COUNSELLING = "psychological_counselling"
+    TUTORING = "tutoring"
+    HOUSEWORK = "housework"
+    LEGAL = "legal"
+    IT = "it"
+    ERRANDS = "errands"
+    COMPANIONSHIP = "companionship"
+
+
+class DayPart(enum.StrEnum):
+    """Part of a day for weekly availability and wanted visit slots."""
+
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+
+class AssistanceStatus(enum.StrEnum):
+    """A household's assistance status (Beijing policy 484 and the edge group)."""
+
+    DIBAO = "dibao"
+    LOW_INCOME = "low_income"
+    SPECIAL_HARDSHIP = "special_hardship"
+    EDGE = "edge"
+    NONE = "none"
+
+
+class StatusChangeKind(enum.StrEnum):
+    """How a status change reads in a household's history."""
+
+    ENTERED = "entered"
+    EXITED = "exited"
+    RE_ENTERED = "re_entered"
+    CHANGED = "changed"
+
+
+class Relation(enum.StrEnum):
+    """A member's relation to the household's head."""
+
+    HEAD = "head"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    GRANDCHILD = "grandchild"
+    GRANDPARENT = "grandparent"
+    SIBLING = "sibling"
+    OTHER = "other"
+
+
+class IdentityCategory(enum.StrEnum):
+    """Identity categories of dibao members (policy 484 has 12; the seed names 9 of them).
+
+    The coefficients that go with them are dated policy parameters (assessment issue), not here.
+    """
+
+    SERIOUS_ILLNESS = "serious_illness"
+    SEVERE_DISABILITY = "severe_disability"
+    MODERATE_DISABILITY = "moderate_disability"
+    TRADITIONAL_RELIEF = "traditional_relief"
+    STUDENT = "student"
+    MINOR = "minor"
+    WOMAN_50_PLUS = "woman_50_plus"
+    MAN_60_PLUS = "man_60_plus"
+    RETIREE = "retiree"
+    LOST_LABOUR_CAPACITY = "lost_labour_capacity"
+    HAS_LABOUR_CAPACITY = "has_labour_capacity"
+    OTHER = "other"
+
+
+class LabourCapacity(enum.StrEnum):
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+class CareNeed(enum.StrEnum):
+    """What an elder wants from a one-to-one volunteer."""
+
+    VISITS = "visits"
+    CALLS = "calls"
+    ERRANDS = "errands"
+    MEDICAL_ACCOMPANIMENT = "medical_accompaniment"
+    PSYCHOLOGICAL_SUPPORT = "psychological_support"
+
+
+class PairStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    ENDED = "ended"

@@ -1,0 +1,71 @@
+"""Households, their members and their assistance-status history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from models.base import Table, Versioned, enum_type
+from models.enums import (
+    AssistanceStatus,
+    Gender,
+    IdentityCategory,
+    LabourCapacity,
+    Relation,
+    StatusChangeKind,
+)
+from models.geo import coordinate_checks
+
+
+class Household(Table, Versioned, table=True):
+    __tablename__ = "household"
+    __table_args__ = coordinate_checks()
+
+    community_id: int = Field(foreign_key="community.id", index=True)
+    address: str = Field(max_length=256)
+    latitude: float
+    longitude: float
+    status: AssistanceStatus = Field(sa_type=enum_type(AssistanceStatus), index=True)
+    active: bool = Field(default=True, index=True)
+
+
+class HouseholdStatusChange(Table, table=True):
+    """One row per change of a household's assistance status; never updated, never deleted."""
+
+    __tablename__ = "household_status_change"
+
+    household_id: int = Field(foreign_key="household.id", index=True)
+    kind: StatusChangeKind = Field(sa_type=enum_type(StatusChangeKind))
+    from_status: AssistanceStatus | None = Field(
+        default=None, sa_type=enum_type(AssistanceStatus, name="from_status")
+    )
+    to_status: AssistanceStatus = Field(sa_type=enum_type(AssistanceStatus, name="to_status"))
+    effective_on: date
+    reason: str = Field(max_length=500)
+
+
+class Person(Table, Versioned, table=True):
+    """A member of a household."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        sa.CheckConstraint("disability_grade BETWEEN 0 AND 4", name="disability_grade_range"),
+    )
+
+    household_id: int = Field(foreign_key="household.id", index=True)
+    name: str = Field(max_length=64)
+    gender: Gender = Field(sa_type=enum_type(Gender))
+    birth_date: date = Field(index=True)
+    relation: Relation = Field(sa_type=enum_type(Relation))
+    identity_category: IdentityCategory | None = Field(
+        default=None, sa_type=enum_type(IdentityCategory)
+    )
+    disability_grade: int = 0
+    """0 = none; 1 (most severe) to 4, as on the Chinese disability certificate."""
+    serious_illness: bool = False
+    labour_capacity: LabourCapacity = Field(sa_type=enum_type(LabourCapacity))
+    student: bool = False
+    living_alone: bool = False
+    active: bool = Field(default=True, index=True)

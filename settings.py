@@ -1,0 +1,42 @@
+"""Configuration from ``BANGFU_*`` environment variables (and a ``.env`` file).
+
+Nothing reads settings at import time: entry points build a :class:`Settings` and pass it down
+(``create_app(settings)``, the worker's ``on_startup``, ``alembic/env.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./bangfu.db"
+
+
+class Settings(BaseSettings):
+    """All of bangfu's settings; every field can be set as ``BANGFU_<NAME>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BANGFU_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    debug: bool = True
+    """GraphiQL and detailed logs; on for the laptop default."""
+    sql_echo: bool = False
+    max_page_size: int = Field(default=100, ge=1, le=1000)
+    default_page_size: int = Field(default=20, ge=1, le=1000)
+    max_query_depth: int = Field(default=10, ge=2)
+    max_aliases: int = Field(default=30, ge=1)
+    max_tokens: int = Field(default=5000, ge=100)
+    demo_seed: int = 2017
+
+    @property
+    def graphiql(self) -> bool:
+        """The in-browser IDE is served only in development with debug on."""
+        return self.debug and self.environment == "development"
