@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from models.base import Table
+from models.base import Table, Versioned
 
 
-def coordinate_checks(prefix: str = "", *, nullable: bool = False) -> tuple[sa.CheckConstraint, ...]:
+def coordinate_checks(
+    prefix: str = "", *, nullable: bool = False
+) -> tuple[sa.CheckConstraint, ...]:
     """CHECK constraints keeping a latitude/longitude pair on the globe (both or neither)."""
     lat, lon = f"{prefix}latitude", f"{prefix}longitude"
     checks = [
@@ -22,7 +24,7 @@ def coordinate_checks(prefix: str = "", *, nullable: bool = False) -> tuple[sa.C
     return tuple(checks)
 
 
-class District(Table, table=True):
+class District(Table, Versioned, table=True):
     __tablename__ = "district"
 
     name: str = Field(max_length=64, unique=True)
@@ -30,7 +32,7 @@ class District(Table, table=True):
     active: bool = True
 
 
-class Street(Table, table=True):
+class Street(Table, Versioned, table=True):
     """A street (街道, subdistrict): the front line of civil affairs."""
 
     __tablename__ = "street"
@@ -42,7 +44,7 @@ class Street(Table, table=True):
     active: bool = True
 
 
-class Community(Table, table=True):
+class Community(Table, Versioned, table=True):
     """A community (社区); each has a community volunteer station."""
 
     __tablename__ = "community"

@@ -7,13 +7,13 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from models.base import Table, enum_type
+from models.base import Table, Versioned, enum_type
 from models.enums import PairStatus
 
 _LIVE = "status IN ('proposed', 'active')"
 
 
-class Pair(Table, table=True):
+class Pair(Table, Versioned, table=True):
     """A pair is proposed, then active, then ended; an elder has at most one live pair."""
 
     __tablename__ = "pair"

@@ -32,6 +32,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_charity_fund_active'), ['active'], unique=False)
 
     op.create_table('district',
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -86,6 +87,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_fund_budget_fund_id'), ['fund_id'], unique=False)
 
     op.create_table('street',
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -143,6 +145,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_volunteer_skill_volunteer_id'), ['volunteer_id'], unique=False)
 
     op.create_table('community',
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -326,6 +329,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_elder_visit_slot_elder_id'), ['elder_id'], unique=False)
 
     op.create_table('pair',
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),

@@ -1,0 +1,91 @@
+"""The Starlette application: GraphQL (with GraphiQL in development) and health checks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from api.context import Context
+from api.loaders import Loaders
+from api.schema import build_schema
+from models.db import SessionFactory, make_engine, make_session_factory
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class BangfuGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI view with bangfu's per-request context."""
+
+    def __init__(self, settings: Settings, factory: SessionFactory) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=False,
+        )
+        self.settings = settings
+        self.factory = factory
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(
+            request=request,
+            response=response,
+            settings=self.settings,
+            session_factory=self.factory,
+            loaders=Loaders(self.factory),
+        )
+
+
+def create_app(settings: Settings) -> Starlette:
+    """Build the app for ``settings``; the engine is disposed when the app shuts down."""
+    engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    factory = make_session_factory(engine)
+    graphql = BangfuGraphQL(settings, factory)
+
+    async def healthz(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_request: Request) -> Response:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+        except Exception as exc:  # any failure means "not ready"; the reason goes to the log
+            log.warning("readiness check failed: %s", exc)
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        return JSONResponse({"status": "ready", "database": "ok"})
+
+    async def root(_request: Request) -> Response:
+        return RedirectResponse("/graphql")
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        yield {}
+        await engine.dispose()
+
+    app = Starlette(
+        debug=False,
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/", root),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.session_factory = factory
+    app.state.settings = settings
+    return app

@@ -1,0 +1,343 @@
+"""Households, their members and status history in GraphQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+from strawberry import UNSET
+
+from api.context import Info
+from api.entity import VERSION_DOC, Entity, load_children, load_node
+from api.geo import CommunityNode
+from api.ids import decode_id, filter_id
+from api.mutations import DeactivateInput, deactivate_mutation, mutation, payload_type
+from api.nodes import from_row, given
+from api.pagination import Connection, paginate
+from api.scalars import GeoPoint, GeoPointInput, point_values
+from api.volunteers import GenderEnum
+from models.commands import crud
+from models.commands.households import HOUSEHOLD, change_status, create_household
+from models.commands.persons import PERSON, deactivate_person
+from models.enums import (
+    AssistanceStatus,
+    IdentityCategory,
+    LabourCapacity,
+    Relation,
+    StatusChangeKind,
+)
+from models.geo import Community
+from models.household import Household, HouseholdStatusChange, Person
+from models.validation import age_on
+
+AssistanceStatusEnum = strawberry.enum(AssistanceStatus, name="AssistanceStatus")
+StatusChangeKindEnum = strawberry.enum(StatusChangeKind, name="StatusChangeKind")
+RelationEnum = strawberry.enum(Relation, name="Relation")
+IdentityCategoryEnum = strawberry.enum(IdentityCategory, name="IdentityCategory")
+LabourCapacityEnum = strawberry.enum(LabourCapacity, name="LabourCapacity")
+
+
+@strawberry.type(name="StatusChange", description="One change of a household's assistance status.")
+class StatusChangeNode(Entity):
+    model = HouseholdStatusChange
+    kind: StatusChangeKindEnum  # type: ignore[valid-type]
+    from_status: AssistanceStatusEnum | None  # type: ignore[valid-type]
+    to_status: AssistanceStatusEnum  # type: ignore[valid-type]
+    effective_on: date
+    reason: str
+
+
+@strawberry.type(name="Person", description="A member of a household.")
+class PersonNode(Entity):
+    model = Person
+    version: int = strawberry.field(description=VERSION_DOC)
+    name: str
+    gender: GenderEnum  # type: ignore[valid-type]
+    birth_date: date
+    relation: RelationEnum  # type: ignore[valid-type]
+    identity_category: IdentityCategoryEnum | None  # type: ignore[valid-type]
+    disability_grade: int = strawberry.field(description="0 = none; 1 (most severe) to 4.")
+    serious_illness: bool
+    labour_capacity: LabourCapacityEnum  # type: ignore[valid-type]
+    student: bool
+    living_alone: bool
+    active: bool
+
+    @strawberry.field(description="Age in whole years today (derived from the birth date).")
+    def age(self) -> int:
+        return age_on(self.row.birth_date, date.today())
+
+    @strawberry.field
+    async def household(self, info: Info) -> HouseholdNode:
+        node: HouseholdNode = await load_node(info, HouseholdNode, self.row.household_id)
+        return node
+
+
+@strawberry.type(name="Household", description="A household's file (台账).")
+class HouseholdNode(Entity):
+    model = Household
+    version: int = strawberry.field(description=VERSION_DOC)
+    address: str
+    status: AssistanceStatusEnum  # type: ignore[valid-type]
+    active: bool
+
+    @strawberry.field
+    def location(self) -> GeoPoint:
+        return GeoPoint(latitude=self.row.latitude, longitude=self.row.longitude)
+
+    @strawberry.field
+    async def community(self, info: Info) -> CommunityNode:
+        node: CommunityNode = await load_node(info, CommunityNode, self.row.community_id)
+        return node
+
+    @strawberry.field
+    async def members(self, info: Info) -> list[PersonNode]:
+        return await load_children(info, PersonNode, "household_id", self.row.id)
+
+    @strawberry.field(description="Every status change, oldest first; never rewritten.")
+    async def status_history(self, info: Info) -> list[StatusChangeNode]:
+        return await load_children(info, StatusChangeNode, "household_id", self.row.id)
+
+
+def household_node(row: Household) -> HouseholdNode:
+    return from_row(HouseholdNode, row)
+
+
+@strawberry.input
+class HouseholdFilter:
+    community_id: strawberry.ID | None = None
+    street_id: strawberry.ID | None = None
+    status: AssistanceStatusEnum | None = None  # type: ignore[valid-type]
+    active: bool | None = None
+
+
+@strawberry.type
+class HouseholdQuery:
+    @strawberry.field(description="Households, filtered by community, street, status, active.")
+    async def households(
+        self,
+        info: Info,
+        filter: HouseholdFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[HouseholdNode]:
+        f = filter or HouseholdFilter()
+        where: list[Any] = []
+        if f.community_id is not None:
+            community = filter_id(f.community_id, "Community", "filter.communityId")
+            where.append(Household.community_id == community)
+        if f.street_id is not None:
+            street = filter_id(f.street_id, "Street", "filter.streetId")
+            where.append(col(Household.community_id).in_(in_street(street)))
+        if f.status is not None:
+            where.append(Household.status == f.status)
+        if f.active is not None:
+            where.append(col(Household.active).is_(f.active))
+        return await paginate(info, Household, where, household_node, first=first, after=after)
+
+
+def in_street(street_id: int) -> Any:
+    """The ids of a street's communities, as a subquery."""
+    return sa.select(col(Community.id)).where(col(Community.street_id) == street_id)
+
+
+# --- mutations -------------------------------------------------------------------------------
+
+
+@strawberry.input
+class HouseholdCreateInput:
+    community_id: strawberry.ID
+    address: str
+    location: GeoPointInput
+    status: AssistanceStatusEnum = AssistanceStatus.NONE  # type: ignore[valid-type]
+    status_since: date | None = strawberry.field(
+        default=None, description="When the status took effect (default today)."
+    )
+    reason: str | None = None
+
+
+@strawberry.input
+class HouseholdUpdateInput:
+    id: strawberry.ID
+    expected_version: int | None = None
+    community_id: strawberry.ID | None = UNSET
+    address: str | None = UNSET
+    location: GeoPointInput | None = UNSET
+    active: bool | None = UNSET
+
+
+@strawberry.input(description="Enter, exit, re-enter, or change the kind of assistance.")
+class HouseholdStatusChangeInput:
+    id: strawberry.ID
+    expected_version: int | None = None
+    status: AssistanceStatusEnum  # type: ignore[valid-type]
+    effective_on: date
+    reason: str | None = strawberry.field(default=None, description="Required for an exit.")
+
+
+@strawberry.input
+class PersonCreateInput:
+    household_id: strawberry.ID
+    name: str
+    gender: GenderEnum  # type: ignore[valid-type]
+    birth_date: date
+    relation: RelationEnum  # type: ignore[valid-type]
+    labour_capacity: LabourCapacityEnum  # type: ignore[valid-type]
+    identity_category: IdentityCategoryEnum | None = None  # type: ignore[valid-type]
+    disability_grade: int = 0
+    serious_illness: bool = False
+    student: bool = False
+    living_alone: bool = False
+
+
+@strawberry.input
+class PersonUpdateInput:
+    id: strawberry.ID
+    expected_version: int | None = None
+    name: str | None = UNSET
+    gender: GenderEnum | None = UNSET  # type: ignore[valid-type]
+    birth_date: date | None = UNSET
+    relation: RelationEnum | None = UNSET  # type: ignore[valid-type]
+    labour_capacity: LabourCapacityEnum | None = UNSET  # type: ignore[valid-type]
+    identity_category: IdentityCategoryEnum | None = UNSET  # type: ignore[valid-type]
+    disability_grade: int | None = UNSET
+    serious_illness: bool | None = UNSET
+    student: bool | None = UNSET
+    living_alone: bool | None = UNSET
+    active: bool | None = UNSET
+
+
+HouseholdPayload = payload_type(HouseholdNode, "Household")
+PersonPayload = payload_type(PersonNode, "Person")
+
+_PERSON_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "relation",
+    "labour_capacity",
+    "identity_category",
+    "disability_grade",
+    "serious_illness",
+    "student",
+    "living_alone",
+)
+
+
+async def _household_create(session: AsyncSession, data: HouseholdCreateInput) -> Household:
+    values = {
+        **given(data, "address"),
+        **point_values(data.location),
+        "community_id": decode_id(data.community_id, "Community", "communityId"),
+    }
+    return await create_household(
+        session, values, status=data.status, status_since=data.status_since, reason=data.reason
+    )
+
+
+async def _household_update(session: AsyncSession, data: HouseholdUpdateInput) -> Household:
+    changes = given(data, "address", "active")
+    if data.location is not UNSET:
+        changes.update(point_values(data.location))
+    if data.community_id is not UNSET:
+        changes["community_id"] = (
+            None
+            if data.community_id is None
+            else decode_id(data.community_id, "Community", "communityId")
+        )
+    return await crud.update(
+        session,
+        HOUSEHOLD,
+        decode_id(data.id, "Household"),
+        changes,
+        expected_version=data.expected_version,
+    )
+
+
+async def _status_change(session: AsyncSession, data: HouseholdStatusChangeInput) -> Household:
+    household, _change = await change_status(
+        session,
+        decode_id(data.id, "Household"),
+        status=data.status,
+        effective_on=data.effective_on,
+        reason=data.reason,
+        expected_version=data.expected_version,
+    )
+    return household
+
+
+async def _person_create(session: AsyncSession, data: PersonCreateInput) -> Person:
+    values = {
+        **given(data, *_PERSON_FIELDS),
+        "household_id": decode_id(data.household_id, "Household", "householdId"),
+    }
+    return await crud.create(session, PERSON, values)
+
+
+async def _person_update(session: AsyncSession, data: PersonUpdateInput) -> Person:
+    return await crud.update(
+        session,
+        PERSON,
+        decode_id(data.id, "Person"),
+        given(data, *_PERSON_FIELDS, "active"),
+        expected_version=data.expected_version,
+    )
+
+
+async def _person_deactivate(session: AsyncSession, data: DeactivateInput) -> Person:
+    return await deactivate_person(
+        session, decode_id(data.id, "Person"), expected_version=data.expected_version
+    )
+
+
+@strawberry.type
+class HouseholdMutation:
+    household_create = mutation(
+        HouseholdNode,
+        HouseholdPayload,
+        HouseholdCreateInput,
+        _household_create,
+        description="Open a household file; a needy status is recorded as its entry.",
+    )
+    household_update = mutation(
+        HouseholdNode,
+        HouseholdPayload,
+        HouseholdUpdateInput,
+        _household_update,
+        description="Change a household's address, location or community (not its status).",
+    )
+    household_status_change = mutation(
+        HouseholdNode,
+        HouseholdPayload,
+        HouseholdStatusChangeInput,
+        _status_change,
+        description="Record an entry, exit, re-entry or change of assistance status.",
+    )
+    household_deactivate = deactivate_mutation(
+        HouseholdNode, HouseholdPayload, HOUSEHOLD, "Household"
+    )
+    person_create = mutation(
+        PersonNode,
+        PersonPayload,
+        PersonCreateInput,
+        _person_create,
+        description="Add a member to a household.",
+    )
+    person_update = mutation(
+        PersonNode,
+        PersonPayload,
+        PersonUpdateInput,
+        _person_update,
+        description="Change a member; only the fields given change.",
+    )
+    person_deactivate = mutation(
+        PersonNode,
+        PersonPayload,
+        DeactivateInput,
+        _person_deactivate,
+        description="Mark a member as gone from the household (their elder profile too).",
+    )

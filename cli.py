@@ -1,0 +1,150 @@
+"""The ``bangfu`` console script: serve, migrate, demo, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from settings import Settings
+
+log = logging.getLogger("bangfu")
+
+
+def _migrate(settings: Settings) -> None:
+    from models.migrations import upgrade
+
+    upgrade(settings.database_url)
+    log.info("database migrated to head")
+
+
+def _load_demo(settings: Settings, *, scale: str, seed: int, progress: bool) -> None:
+    from models.db import make_engine, make_session_factory
+    from models.demo import load_demo
+
+    async def run() -> None:
+        engine = make_engine(settings.database_url)
+        try:
+            summary = await load_demo(
+                make_session_factory(engine),
+                scale=scale,  # type: ignore[arg-type]
+                seed=seed,
+                progress=progress,
+            )
+        finally:
+            await engine.dispose()
+        if summary.skipped:
+            print("demo: the database already holds data; nothing loaded.", file=sys.stderr)
+        else:
+            counts = ", ".join(f"{n} {t}" for t, n in summary.counts.items())
+            print(f"demo: loaded {counts}", file=sys.stderr)
+
+    asyncio.run(run())
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    if args.host:
+        settings.host = args.host
+    if args.port:
+        settings.port = args.port
+    if not args.no_migrate:
+        _migrate(settings)
+    if args.demo:
+        _load_demo(settings, scale="small", seed=settings.demo_seed, progress=False)
+    print(
+        f"bangfu: GraphQL at http://{settings.host}:{settings.port}/graphql "
+        f"({'GraphiQL on' if settings.graphiql else 'no IDE'}); database {settings.database_url}",
+        file=sys.stderr,
+    )
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from models.migrations import downgrade, upgrade
+
+    if args.revision_down:
+        downgrade(settings.database_url, args.revision_down)
+    else:
+        upgrade(settings.database_url, args.revision)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.no_migrate:
+        _migrate(settings)
+    _load_demo(settings, scale=args.scale, seed=args.seed, progress=not args.quiet)
+    return 0
+
+
+def cmd_export_schema(args: argparse.Namespace, _settings: Settings) -> int:
+    from api.schema import schema_sdl
+
+    sdl = schema_sdl()
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl, encoding="utf-8")
+        print(f"schema written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bangfu",
+        description="bangfu (帮扶): volunteers, needy households, elders and charity funds. "
+        "Configured by BANGFU_* environment variables or a .env file.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="migrate, then serve GraphQL over HTTP")
+    serve.add_argument("--host", help="address to bind (default BANGFU_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default BANGFU_PORT, 8000)")
+    serve.add_argument(
+        "--demo", action="store_true", help="load demo data if the database is empty"
+    )
+    serve.add_argument("--no-migrate", action="store_true", help="do not run migrations first")
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database schema (Alembic)")
+    migrate.add_argument("revision", nargs="?", default="head", help="target (default head)")
+    migrate.add_argument(
+        "--down", dest="revision_down", metavar="REVISION", help="downgrade to REVISION instead"
+    )
+    migrate.set_defaults(func=cmd_migrate)
+
+    demo = sub.add_parser("demo", help="load a Dongcheng-shaped demo district (once)")
+    demo.add_argument(
+        "--scale",
+        choices=["small", "district"],
+        default="small",
+        help="small (seconds) or district (realistic size: ~35,000 elders)",
+    )
+    demo.add_argument("--seed", type=int, default=2017, help="random seed (deterministic)")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.add_argument("--no-migrate", action="store_true", help="do not run migrations first")
+    demo.set_defaults(func=cmd_demo)
+
+    export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
+    export.add_argument("output", nargs="?", default="schema.graphql", help="file, or - for stdout")
+    export.set_defaults(func=cmd_export_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``bangfu`` console script."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args, Settings())
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Shared fixtures: real SQLite and real PostgreSQL databases, migrated by Alembic.
+
+Every database test runs on both backends (``backend`` parameter). Each backend is migrated once
+per session; after each test every table is emptied. (An outer transaction rolled back per test
+would not do here: the API reads through several sessions at once, as in production, and they
+must see what the test wrote.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import SQLModel
+
+import models  # noqa: F401  (registers the tables)
+from models.db import SessionFactory, is_sqlite, make_engine, make_session_factory
+from models.migrations import upgrade
+from tests.services import pg_url, recreate_pg_database
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def tmp_session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bangfu")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def migrated_url(request: pytest.FixtureRequest, tmp_session_dir: Path) -> str:
+    """A database URL, migrated to head once per session and backend."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_session_dir / 'test.db'}"
+    else:
+        await recreate_pg_database()
+        url = pg_url()
+    await asyncio.to_thread(upgrade, url)
+    return url
+
+
+async def empty_all_tables(engine: AsyncEngine) -> None:
+    """Delete every row of every table, children first; reset PostgreSQL's sequences."""
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    async with engine.begin() as conn:
+        if is_sqlite(str(engine.url)):
+            for table in tables:
+                await conn.execute(table.delete())
+        else:
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            await conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+async def db_url(migrated_url: str) -> AsyncIterator[str]:
+    """A migrated, empty database for one test (on SQLite, then on PostgreSQL)."""
+    yield migrated_url
+    engine = make_engine(migrated_url)
+    try:
+        await empty_all_tables(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    eng = make_engine(db_url)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    return make_session_factory(engine)
