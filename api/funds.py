@@ -22,7 +22,7 @@ from models.fund import CharityFund, FundBudget
 @strawberry.type(description="A fund's budget for one calendar year.")
 class FundYearBudget:
     year: int
-    amount: Money  # type: ignore[valid-type]
+    amount: Money
 
 
 @strawberry.type(name="Fund", description="A restricted special fund (专项基金).")
@@ -37,14 +37,14 @@ class FundNode(Entity):
     async def budgets(self, info: Info) -> list[FundYearBudget]:
         rows = await info.context.loaders.children(FundBudget, "fund_id").load(self.row.id)
         return [
-            FundYearBudget(year=r.year, amount=r.budget_fen)
+            FundYearBudget(year=r.year, amount=Money(r.budget_fen))
             for r in sorted(rows, key=lambda r: r.year)
         ]
 
     @strawberry.field(description="The budget of one year, null if none was set.")
-    async def budget(self, info: Info, year: int) -> Money | None:  # type: ignore[valid-type]
+    async def budget(self, info: Info, year: int) -> Money | None:
         rows = await info.context.loaders.children(FundBudget, "fund_id").load(self.row.id)
-        return next((r.budget_fen for r in rows if r.year == year), None)
+        return next((Money(r.budget_fen) for r in rows if r.year == year), None)
 
 
 def fund_node(row: CharityFund) -> FundNode:
@@ -74,7 +74,7 @@ class FundQuery:
 @strawberry.input
 class FundBudgetInput:
     year: int
-    amount: Money  # type: ignore[valid-type]
+    amount: Money
 
 
 @strawberry.input

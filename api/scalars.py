@@ -43,8 +43,10 @@ def _money_literal(node: ValueNode, _variables: Any = None) -> int:
     raise ValueError('Money must be a decimal string such as "1234.50".')
 
 
-Money = strawberry.scalar(
-    NewType("Money", int),
+Money = NewType("Money", int)
+"""Integer fen inside; a decimal string of yuan in GraphQL (see ``SCALARS``)."""
+
+MONEY_SCALAR = strawberry.scalar(
     name="Money",
     description='An amount in yuan as a decimal string with two decimals, e.g. "3155300.00" '
     "(stored as integer fen; never a float).",
@@ -52,6 +54,9 @@ Money = strawberry.scalar(
     parse_value=parse_money,
     parse_literal=_money_literal,
 )
+
+SCALARS: dict[object, Any] = {Money: MONEY_SCALAR}
+"""Custom scalars for ``StrawberryConfig.scalar_map``."""
 
 DayPartEnum = strawberry.enum(DayPart, name="DayPart")
 

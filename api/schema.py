@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
@@ -16,8 +15,12 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types.base import get_object_definition
 
+from api.context import Info
 from api.elders import ElderMutation, ElderNode, ElderQuery, PairNode
+from api.entity import Entity
 from api.funds import FundMutation, FundNode, FundQuery
 from api.geo import CommunityNode, DistrictNode, GeoMutation, GeoQuery, StreetNode
 from api.households import (
@@ -27,11 +30,12 @@ from api.households import (
     PersonNode,
     StatusChangeNode,
 )
+from api.scalars import SCALARS
 from api.stations import StationMutation, StationNode, StationQuery
 from api.volunteers import VolunteerMutation, VolunteerNode, VolunteerQuery
 from settings import Settings
 
-NODE_TYPES = [
+NODE_TYPES: list[type[Entity]] = [
     DistrictNode,
     StreetNode,
     CommunityNode,
@@ -46,10 +50,43 @@ NODE_TYPES = [
 ]
 
 
+NODES_BY_NAME: dict[str, type[Entity]] = {
+    get_object_definition(cls, strict=True).name: cls for cls in NODE_TYPES
+}
+
+
+async def _resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
+    """Nodes for global ids, in order; unknown, malformed or missing ones are null."""
+    wanted: dict[type[Entity], list[tuple[int, str]]] = {}
+    for position, value in enumerate(ids):
+        try:
+            gid = relay.GlobalID.from_id(value)
+        except ValueError:
+            continue
+        cls = NODES_BY_NAME.get(gid.type_name)
+        if cls is not None:
+            wanted.setdefault(cls, []).append((position, gid.node_id))
+    result: list[relay.Node | None] = [None] * len(ids)
+    for cls, items in wanted.items():
+        nodes = await cls.resolve_nodes(info=info, node_ids=[node_id for _, node_id in items])
+        for (position, _), node in zip(items, nodes, strict=True):
+            result[position] = node
+    return result
+
+
 @strawberry.type
 class Query(GeoQuery, StationQuery, VolunteerQuery, HouseholdQuery, ElderQuery, FundQuery):
-    node: relay.Node | None = relay.node(description="Any object by its global id.")
-    nodes: list[relay.Node | None] = relay.node(description="Objects by their global ids.")
+    @strawberry.field(description="Any object by its global id; null if there is none.")
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        return (await _resolve_nodes(info, [id]))[0]
+
+    @strawberry.field(description="Objects by their global ids, in order; null where none.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
+        if len(ids) > info.context.settings.max_page_size:
+            raise GraphQLError(
+                f"ids: at most {info.context.settings.max_page_size} ids per request."
+            )
+        return await _resolve_nodes(info, ids)
 
 
 @strawberry.type
@@ -78,8 +115,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if settings.environment == "production":
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    kwargs: dict[str, Any] = {"extensions": extensions, "types": NODE_TYPES}
-    return strawberry.Schema(query=Query, mutation=Mutation, **kwargs)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=NODE_TYPES,
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map=dict(SCALARS), sort_schema=True),
+    )
 
 
 def schema_sdl() -> str:
