@@ -20,7 +20,7 @@ from sqlmodel import SQLModel
 import models  # noqa: F401  (registers the tables)
 from models.db import SessionFactory, is_sqlite, make_engine, make_session_factory
 from models.migrations import upgrade
-from tests.services import pg_url, recreate_pg_database
+from tests.services import drop_pg_database, pg_url, recreate_pg_database
 
 BACKENDS = ["sqlite", "postgres"]
 
@@ -31,15 +31,18 @@ def tmp_session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-async def migrated_url(request: pytest.FixtureRequest, tmp_session_dir: Path) -> str:
+async def migrated_url(request: pytest.FixtureRequest, tmp_session_dir: Path) -> AsyncIterator[str]:
     """A database URL, migrated to head once per session and backend."""
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_session_dir / 'test.db'}"
-    else:
-        await recreate_pg_database()
-        url = pg_url()
+        await asyncio.to_thread(upgrade, url)
+        yield url
+        return
+    await recreate_pg_database()
+    url = pg_url()
     await asyncio.to_thread(upgrade, url)
-    return url
+    yield url
+    await drop_pg_database()
 
 
 async def empty_all_tables(engine: AsyncEngine) -> None:

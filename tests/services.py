@@ -14,7 +14,8 @@ import pytest
 PG_ADMIN_URL = os.environ.get(
     "BANGFU_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-PG_TEST_DB = os.environ.get("BANGFU_TEST_PG_DB", "bangfu_test")
+# One database per test process, so that concurrent runs (two terminals, CI) never collide.
+PG_TEST_DB = os.environ.get("BANGFU_TEST_PG_DB", f"bangfu_test_{os.getpid()}")
 REDIS_URL = os.environ.get("BANGFU_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -34,6 +35,20 @@ def pg_url(database: str = PG_TEST_DB) -> str:
     """The SQLAlchemy (asyncpg) URL of a test database on the admin URL's server."""
     base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
     return f"{base}/{database}"
+
+
+async def drop_pg_database(database: str = PG_TEST_DB) -> None:
+    """Drop a test database (at the end of the session); a missing server is ignored."""
+    import asyncpg
+
+    try:
+        conn = await asyncio.wait_for(asyncpg.connect(PG_ADMIN_URL), timeout=5)
+    except (TimeoutError, OSError, asyncpg.PostgresError):
+        return
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    finally:
+        await conn.close()
 
 
 async def recreate_pg_database(database: str = PG_TEST_DB) -> None:

@@ -43,13 +43,13 @@ class Api:
         return payload
 
 
-def test_settings(db_url: str, **overrides: Any) -> Settings:
+def settings_for(db_url: str, **overrides: Any) -> Settings:
     return Settings(_env_file=None, database_url=db_url, **overrides)
 
 
 @pytest.fixture
 async def app(db_url: str) -> AsyncIterator[Starlette]:
-    application = create_app(test_settings(db_url))
+    application = create_app(settings_for(db_url))
     yield application
     await application.state.engine.dispose()
 
