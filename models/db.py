@@ -35,8 +35,15 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+WRITE_OPTION = "bangfu_write"
+
+
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A writer takes the write lock at BEGIN (IMMEDIATE), waiting up to busy_timeout for
+    # another writer; a deferred BEGIN would fail at once ("database is locked") when two
+    # transactions that both read first then try to write.
+    immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -56,6 +63,10 @@ def make_session_factory(engine: AsyncEngine) -> SessionFactory:
 
 @asynccontextmanager
 async def transaction(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
-    """A session inside one transaction: committed on success, rolled back on any exception."""
+    """A session inside one write transaction: committed on success, rolled back on exception.
+
+    On SQLite the transaction begins IMMEDIATE, so concurrent writers queue instead of failing.
+    """
     async with factory() as session, session.begin():
+        await session.connection(execution_options={WRITE_OPTION: True})
         yield session
