@@ -21,7 +21,12 @@ from api.pagination import Connection, paginate
 from api.scalars import GeoPoint, GeoPointInput, point_values
 from api.volunteers import GenderEnum
 from models.commands import crud
-from models.commands.households import HOUSEHOLD, change_status, create_household
+from models.commands.households import (
+    HOUSEHOLD,
+    change_status,
+    create_household,
+    update_household,
+)
 from models.commands.persons import PERSON, deactivate_person
 from models.enums import (
     AssistanceStatus,
@@ -249,12 +254,8 @@ async def _household_update(session: AsyncSession, data: HouseholdUpdateInput) -
             if data.community_id is None
             else decode_id(data.community_id, "Community", "communityId")
         )
-    return await crud.update(
-        session,
-        HOUSEHOLD,
-        decode_id(data.id, "Household"),
-        changes,
-        expected_version=data.expected_version,
+    return await update_household(
+        session, decode_id(data.id, "Household"), changes, expected_version=data.expected_version
     )
 
 

@@ -102,8 +102,13 @@ def _mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with limits from ``settings``; each extension is a factory (one per request)."""
+def build_schema(settings: Settings, *, sort: bool = False) -> strawberry.Schema:
+    """The schema with limits from ``settings``; each extension is a factory (one per request).
+
+    ``sort`` orders types and fields for printing only: graphql-core's sorting rebuilds enum
+    types without strawberry's subclass, so enum inputs would reach resolvers as plain strings
+    (``"none"``, not ``AssistanceStatus.NONE``) and identity checks on them would fail.
+    """
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
@@ -120,10 +125,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         types=NODE_TYPES,
         extensions=extensions,
-        config=StrawberryConfig(scalar_map=dict(SCALARS), sort_schema=True),
+        config=StrawberryConfig(scalar_map=dict(SCALARS), sort_schema=sort),
     )
 
 
 def schema_sdl() -> str:
     """The schema's SDL, as committed in ``schema.graphql``."""
-    return build_schema(Settings()).as_str() + "\n"
+    return build_schema(Settings(), sort=True).as_str() + "\n"

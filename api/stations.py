@@ -113,7 +113,9 @@ StationPayload = payload_type(StationNode, "Station")
 
 def _references(data: StationCreateInput | StationUpdateInput) -> dict[str, int | None]:
     refs: dict[str, int | None] = {}
-    if data.street_id not in (UNSET, None):
+    if data.street_id is None:  # an explicit null on update: reported as REQUIRED
+        refs["street_id"] = None
+    elif data.street_id is not UNSET:
         refs["street_id"] = decode_id(data.street_id, "Street", "streetId")
     if data.community_id is None:
         refs["community_id"] = None

@@ -35,6 +35,14 @@ class HouseholdStatusChange(Table, table=True):
     """One row per change of a household's assistance status; never updated, never deleted."""
 
     __tablename__ = "household_status_change"
+    __table_args__ = (
+        sa.CheckConstraint("kind <> 'exited' OR to_status = 'none'", name="exit_to_none"),
+        sa.CheckConstraint(
+            "kind NOT IN ('entered', 're_entered') OR "
+            "((from_status IS NULL OR from_status = 'none') AND to_status <> 'none')",
+            name="entry_from_none",
+        ),
+    )
 
     household_id: int = Field(foreign_key="household.id", index=True)
     kind: StatusChangeKind = Field(sa_type=enum_type(StatusChangeKind))
@@ -52,6 +60,14 @@ class Person(Table, Versioned, table=True):
     __tablename__ = "person"
     __table_args__ = (
         sa.CheckConstraint("disability_grade BETWEEN 0 AND 4", name="disability_grade_range"),
+        # At most one active head per household.
+        sa.Index(
+            "uq_person_household_head",
+            "household_id",
+            unique=True,
+            sqlite_where=sa.text("relation = 'head' AND active"),
+            postgresql_where=sa.text("relation = 'head' AND active"),
+        ),
     )
 
     household_id: int = Field(foreign_key="household.id", index=True)

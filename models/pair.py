@@ -28,6 +28,7 @@ class Pair(Table, Versioned, table=True):
         sa.CheckConstraint(
             "ended_on IS NULL OR ended_on >= started_on", name="ended_after_started"
         ),
+        sa.CheckConstraint("(status = 'ended') = (ended_on IS NOT NULL)", name="ended_has_date"),
     )
 
     volunteer_id: int = Field(foreign_key="volunteer.id", index=True)

@@ -218,6 +218,8 @@ def upgrade() -> None:
     sa.Column('to_status', sa.Enum('dibao', 'low_income', 'special_hardship', 'edge', 'none', name='to_status', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('effective_on', sa.Date(), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.CheckConstraint("kind <> 'exited' OR to_status = 'none'", name=op.f('ck_household_status_change_exit_to_none')),
+    sa.CheckConstraint("kind NOT IN ('entered', 're_entered') OR ((from_status IS NULL OR from_status = 'none') AND to_status <> 'none')", name=op.f('ck_household_status_change_entry_from_none')),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_household_status_change_household_id_household')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_household_status_change'))
     )
@@ -249,6 +251,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_person_active'), ['active'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_birth_date'), ['birth_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_household_id'), ['household_id'], unique=False)
+        batch_op.create_index('uq_person_household_head', ['household_id'], unique=True, sqlite_where=sa.text("relation = 'head' AND active"), postgresql_where=sa.text("relation = 'head' AND active"))
 
     op.create_table('volunteer_station',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -339,6 +342,7 @@ def upgrade() -> None:
     sa.Column('started_on', sa.Date(), nullable=False),
     sa.Column('ended_on', sa.Date(), nullable=True),
     sa.Column('end_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    sa.CheckConstraint("(status = 'ended') = (ended_on IS NOT NULL)", name=op.f('ck_pair_ended_has_date')),
     sa.CheckConstraint('ended_on IS NULL OR ended_on >= started_on', name=op.f('ck_pair_ended_after_started')),
     sa.ForeignKeyConstraint(['elder_id'], ['elder.id'], name=op.f('fk_pair_elder_id_elder')),
     sa.ForeignKeyConstraint(['volunteer_id'], ['volunteer.id'], name=op.f('fk_pair_volunteer_id_volunteer')),
@@ -383,6 +387,7 @@ def downgrade() -> None:
 
     op.drop_table('volunteer_station')
     with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_index('uq_person_household_head', sqlite_where=sa.text("relation = 'head' AND active"), postgresql_where=sa.text("relation = 'head' AND active"))
         batch_op.drop_index(batch_op.f('ix_person_household_id'))
         batch_op.drop_index(batch_op.f('ix_person_birth_date'))
         batch_op.drop_index(batch_op.f('ix_person_active'))

@@ -17,6 +17,7 @@ from models.commands.crud import (
     get_or_raise,
     replace_children,
     update,
+    write_changes,
 )
 from models.elder import ELDER_MIN_AGE, Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
 from models.enums import CareNeed
@@ -113,4 +114,6 @@ async def update_elder(
     """Change an elder's preferences, location or collections."""
     elder = await update(session, ELDER, elder_id, changes, expected_version=expected_version)
     await _write_sets(session, elder_id, sets)
+    if not changes and sets != ElderSets():  # new collections are a change: bump the version
+        await write_changes(session, elder, {}, noun="elder")
     return elder

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from models.base import utcnow
 from models.commands.crud import (
     EntitySpec,
     FieldSpec,
@@ -16,12 +17,14 @@ from models.commands.crud import (
     check_version,
     create,
     get_or_raise,
+    update,
     write_changes,
 )
+from models.elder import Elder
 from models.enums import AssistanceStatus, StatusChangeKind
 from models.errors import DomainError, ErrorCode
 from models.geo import Community
-from models.household import Household, HouseholdStatusChange
+from models.household import Household, HouseholdStatusChange, Person
 from models.validation import Checker, latitude, longitude, past_date, text
 
 
@@ -54,6 +57,36 @@ HOUSEHOLD = EntitySpec(
     check=_check_household,
 )
 
+
+async def update_household(
+    session: AsyncSession,
+    household_id: int,
+    changes: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Household:
+    """Change a household's address, location, community or active flag (not its status).
+
+    Elders keep a copy of their household's community (for list filters): a move updates it.
+    """
+    household = await update(
+        session, HOUSEHOLD, household_id, changes, expected_version=expected_version
+    )
+    if "community_id" in changes:
+        members = sa.select(col(Person.id)).where(col(Person.household_id) == household_id)
+        await session.execute(
+            sa.update(Elder)
+            .where(
+                col(Elder.person_id).in_(members),
+                col(Elder.community_id) != household.community_id,
+            )
+            .values(
+                community_id=household.community_id, version=Elder.version + 1, updated_at=utcnow()
+            )
+        )
+    return household
+
+
 _REASON = text(max_length=500, required=False)
 _EFFECTIVE = past_date(earliest=date(1990, 1, 1))
 
@@ -69,10 +102,12 @@ def change_kind(
     return StatusChangeKind.CHANGED
 
 
-def _checked_reason_and_date(reason: str | None, effective_on: date) -> tuple[str, date]:
+def _checked_reason_and_date(
+    reason: str | None, effective_on: date, *, date_label: str = "effectiveOn"
+) -> tuple[str, date]:
     checker = Checker()
     clean_reason = checker.apply(_REASON, reason, "reason")
-    clean_date = checker.apply(_EFFECTIVE, effective_on, "effectiveOn")
+    clean_date = checker.apply(_EFFECTIVE, effective_on, date_label)
     checker.raise_if_any()
     return clean_reason or "", clean_date
 
@@ -88,7 +123,9 @@ async def create_household(
     """Open a household file; a needy status is recorded as its first history row."""
     household = await create(session, HOUSEHOLD, {**values, "status": status})
     if status is not AssistanceStatus.NONE:
-        clean_reason, since = _checked_reason_and_date(reason, status_since or date.today())
+        clean_reason, since = _checked_reason_and_date(
+            reason, status_since or date.today(), date_label="statusSince"
+        )
         session.add(
             HouseholdStatusChange(
                 household_id=household.id,  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from models.commands.crud import (
     get_or_raise,
     replace_children,
     update,
+    write_changes,
 )
 from models.enums import Skill
 from models.errors import DomainError, ErrorCode
@@ -171,7 +172,8 @@ async def update_volunteer(
     volunteer = await update(
         session, VOLUNTEER, volunteer_id, changes, expected_version=expected_version
     )
-    if sets.station_ids is not None or "phone" in changes:
+    # Reactivation counts too: the phone must not clash with the station's active volunteers.
+    if sets.station_ids is not None or "phone" in changes or changes.get("active") is True:
         station_ids = (
             sets.station_ids
             if sets.station_ids is not None
@@ -179,6 +181,8 @@ async def update_volunteer(
         )
         await _check_stations_and_phone(session, station_ids, volunteer.phone, volunteer_id)
     await _write_sets(session, volunteer_id, sets)
+    if not changes and sets != VolunteerSets():  # new collections are a change: bump the version
+        await write_changes(session, volunteer, {}, noun="volunteer")
     return volunteer
 
 

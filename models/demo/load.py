@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 import models  # noqa: F401  (registers every table on the metadata)
 from models.base import utcnow
+from models.db import transaction
 from models.demo.common import Ids, Row
 from models.demo.funds import build_funds
 from models.demo.geography import build_geography
@@ -169,7 +170,10 @@ async def load_demo(
     every start). ``progress`` shows a bar per table group on stderr.
     """
     counts: dict[str, int] = {}
-    async with session_factory() as session, session.begin():
+    # A write transaction: on SQLite it begins IMMEDIATE, so the emptiness check and the
+    # inserts happen under one lock; on PostgreSQL a second concurrent loader fails on the
+    # district's unique name and rolls back, leaving the first one's data.
+    async with transaction(session_factory) as session:
         if await _has_district(session):
             return DemoSummary(skipped=True)
         for group, tables in generate_demo(scale, seed):

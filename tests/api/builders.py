@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import re
+from datetime import date, timedelta
 from typing import Any
 
 from tests.api.conftest import Api
@@ -117,3 +120,158 @@ async def person(api: Api, household_id: str, **extra: Any) -> str:
 async def elder(api: Api, person_id: str, **extra: Any) -> str:
     payload = await api.ok("elderCreate", ELDER_CREATE, input={"personId": person_id, **extra})
     return str(payload["elder"]["id"])
+
+
+# --- Helpers for behaviour tests: reading back, errors, lists ------------------------------------
+
+Issue = tuple[str, str | None]
+"""A user error as ``(code, field)``."""
+
+BadCase = tuple[str, dict[str, Any], list[Issue]]
+"""A bad-input case: ``(case id, input, the errors it must give)``."""
+
+_SUFFIX = re.compile(r"(Create|Update|Deactivate|StatusChange)$")
+
+
+def global_id(type_name: str, number: int | str) -> str:
+    """A well-formed global id (``base64("Type:number")``), e.g. of a row that does not exist."""
+    return base64.b64encode(f"{type_name}:{number}".encode()).decode()
+
+
+def local_id(gid: str) -> int:
+    """The integer primary key inside a global id."""
+    return int(base64.b64decode(gid).decode().split(":", 1)[1])
+
+
+def issues(payload: dict[str, Any]) -> list[Issue]:
+    """A payload's errors as ``(code, field)`` pairs, in order."""
+    return [(e["code"], e["field"]) for e in payload["errors"]]
+
+
+def payload_object(name: str) -> str:
+    """The payload's object field of a mutation: ``districtCreate`` -> ``district``."""
+    return _SUFFIX.sub("", name)
+
+
+async def fails(api: Api, name: str, query: str, data: dict[str, Any]) -> list[Issue]:
+    """Run a mutation that must fail as data (no object); return its ``(code, field)`` pairs."""
+    payload = await api.mutate(name, query, input=data)
+    assert payload[payload_object(name)] is None, payload
+    assert payload["errors"], f"{name} succeeded but should not have: {data}"
+    for error in payload["errors"]:
+        assert error["message"].strip(), error
+    return issues(payload)
+
+
+async def expect_failures(api: Api, name: str, query: str, cases: list[BadCase]) -> None:
+    """Run every case (each must fail with exactly its errors); report all mismatches at once."""
+    mismatches = []
+    for case_id, data, expected in cases:
+        got = await fails(api, name, query, data)
+        if got != expected:
+            mismatches.append(f"{case_id}: expected {expected}, got {got}")
+    assert mismatches == [], "\n".join(mismatches)
+
+
+async def read(api: Api, node_id: str, type_name: str, fields: str) -> dict[str, Any] | None:
+    """``node(id:)`` with ``fields`` of ``type_name``."""
+    data = await api.data(
+        f"query($id: ID!) {{ node(id: $id) {{ ... on {type_name} {{ {fields} }} }} }}", id=node_id
+    )
+    node: dict[str, Any] | None = data["node"]
+    return node
+
+
+async def read_list(
+    api: Api, list_field: str, fields: str = "id", filter: dict[str, Any] | None = None
+) -> tuple[int, list[dict[str, Any]]]:
+    """``totalCount`` and the nodes of a list (at most one page of 100), filtered."""
+    declared, passed = _filter_args(list_field, filter)
+    data = await api.data(
+        f"""query{declared} {{ {list_field}(first: 100{passed}) {{
+              totalCount nodes {{ {fields} }} }} }}""",
+        **({} if filter is None else {"filter": filter}),
+    )
+    connection = data[list_field]
+    nodes: list[dict[str, Any]] = connection["nodes"]
+    assert len(nodes) == connection["totalCount"], "more than one page: use walk()"
+    return int(connection["totalCount"]), nodes
+
+
+_FILTERS = {
+    "streets": "StreetFilter",
+    "communities": "CommunityFilter",
+    "stations": "StationFilter",
+    "volunteers": "VolunteerFilter",
+    "households": "HouseholdFilter",
+    "elders": "ElderFilter",
+    "funds": "FundFilter",
+}
+
+
+def _filter_args(list_field: str, filter: dict[str, Any] | None) -> tuple[str, str]:
+    """The variable declaration and argument for a list's filter (none when not given)."""
+    if filter is None:
+        return "", ""
+    return f"($filter: {_FILTERS[list_field]})", ", filter: $filter"
+
+
+async def walk(
+    api: Api,
+    list_field: str,
+    *,
+    first: int,
+    fields: str = "id",
+    filter: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Every node of a list, page by page (``first``/``after``), checking each page's info."""
+    declared, passed = _filter_args(list_field, filter)
+    args = "$first: Int!, $after: String" + (", " + declared[1:-1] if declared else "")
+    call = "first: $first, after: $after" + passed
+    query = f"""query({args}) {{ {list_field}({call}) {{
+        totalCount pageInfo {{ hasNextPage hasPreviousPage endCursor }}
+        edges {{ cursor node {{ {fields} }} }} }} }}"""
+    nodes: list[dict[str, Any]] = []
+    after: str | None = None
+    totals = set()
+    while True:
+        variables: dict[str, Any] = {"first": first, "after": after}
+        if filter is not None:
+            variables["filter"] = filter
+        page = (await api.data(query, **variables))[list_field]
+        totals.add(page["totalCount"])
+        edges = page["edges"]
+        info = page["pageInfo"]
+        assert len(edges) <= first
+        assert info["hasPreviousPage"] is (after is not None)
+        assert info["endCursor"] == (edges[-1]["cursor"] if edges else None)
+        nodes.extend(edge["node"] for edge in edges)
+        if not info["hasNextPage"]:
+            break
+        assert len(edges) == first, "a page before the last must be full"
+        after = info["endCursor"]
+    assert totals == {len(nodes)}, f"totalCount {totals} but walked {len(nodes)} items"
+    return nodes
+
+
+async def query_errors(api: Api, query: str, **variables: Any) -> list[str]:
+    """The messages of a request that must fail with GraphQL errors (and no data)."""
+    body = await api.post(query, **variables)
+    assert "errors" in body, body
+    assert body.get("data") is None, body
+    return [str(e["message"]) for e in body["errors"]]
+
+
+def years_ago(years: int, *, days: int = 0) -> str:
+    """The ISO date ``years`` years before today, then ``days`` days later (29 Feb -> 28 Feb)."""
+    today = date.today()
+    try:
+        day = today.replace(year=today.year - years)
+    except ValueError:
+        day = today.replace(year=today.year - years, day=28)
+    return (day + timedelta(days=days)).isoformat()
+
+
+def mutation_doc(name: str, input_type: str, selection: str) -> str:
+    """``mutation($input: <input_type>!) { <name>(input: $input) { <selection> errors } }``."""
+    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} {ERRORS} }} }}"

@@ -1,7 +1,7 @@
 """The demo loader: Dongcheng's shape, sound generated data, determinism, and safe reruns.
 
 Each test loads the small scale into a fresh database (SQLite, then PostgreSQL). The district
-scale is too slow for the suite; it is measured by hand (see the module docstring of
+scale is too slow for the suite; it is measured by hand (timings in the docstring of
 ``models.demo``).
 """
 

@@ -1,0 +1,179 @@
+"""Alembic migrations on SQLite and PostgreSQL: they build every table, match the models, go back.
+
+These tests build and drop the whole schema, so they use databases of their own (tmp SQLite files,
+scratch PostgreSQL databases apart from the shared test database): one migrated once per module
+for the read-only checks, and a fresh one for the round trip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
+import models  # noqa: F401  (registers the tables)
+from alembic import command
+from models.db import make_engine
+from models.migrations import alembic_config, downgrade, upgrade
+from tests.services import PG_TEST_DB, pg_url, recreate_pg_database
+
+BACKENDS = ["sqlite", "postgres"]
+APP_TABLES = frozenset(SQLModel.metadata.tables)
+
+T = TypeVar("T")
+
+
+async def empty_database(backend: str, directory: Path, name: str) -> str:
+    """The URL of an empty database called ``name`` that nothing else uses."""
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{directory / name}.db"
+    database = f"{PG_TEST_DB}_{name}"
+    await recreate_pg_database(database)
+    return pg_url(database)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+async def migrated_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A database migrated from empty to head once per module; the tests only read it."""
+    url = await empty_database(request.param, tmp_path_factory.mktemp("mig"), "migrations")
+    assert await inspect_db(url, table_names) == set()
+    await asyncio.to_thread(upgrade, url)
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of its own, for a test that changes the schema."""
+    return await empty_database(request.param, tmp_path, "migrations_round_trip")
+
+
+async def inspect_db(url: str, look: Callable[[Connection], T]) -> T:
+    """Run ``look`` on a sync connection to ``url`` (through a fresh async engine)."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(look)
+    finally:
+        await engine.dispose()
+
+
+def table_names(conn: Connection) -> set[str]:
+    return set(sa.inspect(conn).get_table_names())
+
+
+def current_revisions(conn: Connection) -> set[str]:
+    return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def model_diffs(conn: Connection) -> list[Any]:
+    """Alembic's autogenerate differences between the database and the models (as env.py)."""
+    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    diffs: list[Any] = compare_metadata(context, SQLModel.metadata)
+    return diffs
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config("sqlite+aiosqlite://"))
+
+
+def head_revision() -> str:
+    head = script_directory().get_current_head()
+    assert head is not None
+    return head
+
+
+async def test_upgrade_from_empty_creates_every_table(migrated_url: str) -> None:
+    assert await inspect_db(migrated_url, table_names) == APP_TABLES | {"alembic_version"}
+    assert await inspect_db(migrated_url, current_revisions) == {head_revision()}
+
+
+async def test_migrations_match_the_models(migrated_url: str) -> None:
+    diffs = await inspect_db(migrated_url, model_diffs)
+
+    assert diffs == [], (
+        "the migrations differ from the models; write a migration "
+        "(alembic revision --autogenerate) for:\n" + "\n".join(map(repr, diffs))
+    )
+
+
+async def test_alembic_check_finds_nothing_to_generate(migrated_url: str) -> None:
+    """`alembic check` through env.py itself (its own compare options); raises on any diff."""
+    await asyncio.to_thread(command.check, alembic_config(migrated_url))
+
+
+def check_constraint_names(conn: Connection) -> dict[str, set[str]]:
+    inspector = sa.inspect(conn)
+    return {
+        table: {str(ck["name"]) for ck in inspector.get_check_constraints(table)}
+        for table in APP_TABLES
+    }
+
+
+def live_pair_index(conn: Connection) -> dict[str, Any]:
+    indexes = {ix["name"]: ix for ix in sa.inspect(conn).get_indexes("pair")}
+    return dict(indexes["uq_pair_elder_live"])
+
+
+async def test_check_constraints_and_the_partial_index_are_migrated(migrated_url: str) -> None:
+    """Autogenerate ignores CHECK constraints and index predicates, so compare them here."""
+    expected = {
+        table.name: {str(c.name) for c in table.constraints if isinstance(c, sa.CheckConstraint)}
+        for table in SQLModel.metadata.tables.values()
+    }
+    assert await inspect_db(migrated_url, check_constraint_names) == expected
+    assert "ck_fund_budget_budget_non_negative" in expected["fund_budget"]
+    assert "ck_pair_pairstatus" in expected["pair"]
+
+    index = await inspect_db(migrated_url, live_pair_index)
+    assert index["unique"]
+    assert index["column_names"] == ["elder_id"]
+    predicate = {k: v for k, v in index["dialect_options"].items() if k.endswith("_where")}
+    assert len(predicate) == 1, index
+    assert "proposed" in str(next(iter(predicate.values())))
+
+
+async def test_downgrade_to_base_then_upgrade_again(empty_url: str) -> None:
+    assert await inspect_db(empty_url, table_names) == set()
+    await asyncio.to_thread(upgrade, empty_url)
+    assert await inspect_db(empty_url, table_names) == APP_TABLES | {"alembic_version"}
+
+    await asyncio.to_thread(downgrade, empty_url, "base")
+
+    assert await inspect_db(empty_url, table_names) <= {"alembic_version"}
+    assert await inspect_db(empty_url, current_revisions) == set()
+
+    await asyncio.to_thread(upgrade, empty_url)
+
+    assert await inspect_db(empty_url, table_names) == APP_TABLES | {"alembic_version"}
+    assert await inspect_db(empty_url, current_revisions) == {head_revision()}
+    assert await inspect_db(empty_url, model_diffs) == []
+
+
+def test_one_head_and_a_linear_history() -> None:
+    scripts = script_directory()
+    heads = scripts.get_heads()
+    assert len(heads) == 1, f"several heads {heads}: merge them (alembic merge heads)"
+    assert len(scripts.get_bases()) == 1, f"several bases {scripts.get_bases()}"
+
+    chain = list(scripts.walk_revisions())  # head first, down to the base
+    assert chain[0].revision == heads[0]
+    assert chain[-1].down_revision is None
+    for newer, older in pairwise(chain):
+        assert newer.down_revision == older.revision, (
+            f"{newer.revision} does not follow {older.revision}"
+        )
+    for revision in chain:
+        assert not revision.is_merge_point, f"{revision.revision} merges branches"
+        assert not revision.is_branch_point, f"{revision.revision} starts a branch"

@@ -1,0 +1,123 @@
+"""The `bangfu` console script: its help, export-schema and migrate, run as a user runs them."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlmodel import SQLModel
+
+import cli
+import models  # noqa: F401  (registers the tables)
+from api.schema import schema_sdl
+from models.migrations import alembic_config
+
+BANGFU = Path(sys.executable).parent / "bangfu"
+"""The console script installed beside the interpreter that runs the tests (the venv's)."""
+
+SUBCOMMAND_OPTIONS = {
+    "serve": ["--host", "--port", "--demo", "--no-migrate"],
+    "migrate": ["revision", "--down"],
+    "demo": ["--scale", "--seed", "--quiet", "--no-migrate"],
+    "export-schema": ["output"],
+}
+
+
+def run_bangfu(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script (not ``python -m``: the entry point is under test)."""
+    assert BANGFU.exists(), f"{BANGFU} is missing: install the project (make install)"
+    return subprocess.run(  # noqa: S603  (our own script, fixed arguments)
+        [str(BANGFU), *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_help_lists_every_command(tmp_path: Path) -> None:
+    result = run_bangfu("--help", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: bangfu")
+    for command in SUBCOMMAND_OPTIONS:
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", sorted(SUBCOMMAND_OPTIONS))
+def test_each_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "--help"])
+
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: bangfu {command}")
+    for option in SUBCOMMAND_OPTIONS[command]:
+        assert option in out
+
+
+def test_an_unknown_command_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["frobnicate"])
+
+    assert exited.value.code == 2
+    assert "invalid choice: 'frobnicate'" in capsys.readouterr().err
+
+
+def test_export_schema_to_stdout_is_the_sdl(tmp_path: Path) -> None:
+    result = run_bangfu("export-schema", "-", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == schema_sdl()
+    assert "type Query {" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_schema_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "schema.graphql"
+
+    assert cli.main(["export-schema", str(target)]) == 0
+
+    assert target.read_text(encoding="utf-8") == schema_sdl()
+
+
+def sqlite_rows(path: Path, sql: str) -> list[str]:
+    with closing(sqlite3.connect(path)) as conn:
+        return [str(value) for (value,) in conn.execute(sql).fetchall()]
+
+
+def sqlite_tables(path: Path) -> set[str]:
+    return set(sqlite_rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'"))
+
+
+def current_head() -> str:
+    head = ScriptDirectory.from_config(alembic_config("sqlite+aiosqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def test_migrate_creates_the_tables_then_down_removes_them(tmp_path: Path) -> None:
+    database = tmp_path / "bangfu.db"
+    env = {"BANGFU_DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
+
+    up = run_bangfu("migrate", cwd=tmp_path, env=env)
+
+    assert up.returncode == 0, up.stderr
+    assert sqlite_tables(database) == set(SQLModel.metadata.tables) | {"alembic_version"}
+    assert sqlite_rows(database, "SELECT version_num FROM alembic_version") == [current_head()]
+
+    down = run_bangfu("migrate", "--down", "base", cwd=tmp_path, env=env)
+
+    assert down.returncode == 0, down.stderr
+    assert sqlite_tables(database) == {"alembic_version"}
+    assert sqlite_rows(database, "SELECT version_num FROM alembic_version") == []
