@@ -2,7 +2,7 @@
 
 ``load_demo`` fills an empty database (and does nothing to one that has a district), so a
 development server can call it on every start. The data is deterministic from the seed; the
-figures follow the seed document (see ``/work/shared/DOMAIN.md``): 17 streets, 182 communities,
+figures follow the seed document (see ``../shared/DOMAIN.md``): 17 streets, 182 communities,
 182 + 47 + 4 + 20 volunteer stations, 18 charity funds spending 3,155,300 yuan a year, and at
 district scale 7,491 dibao households and about 35,000 elders aged 80+.
 
