@@ -52,7 +52,7 @@ async def main() -> int:
         engine = make_engine(url)
         await load_demo(make_session_factory(engine), scale="small")
         await engine.dispose()
-        app = create_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+        app = create_app(Settings(_env_file=None, database_url=url))
         statements: list[str] = []
         event.listen(
             app.state.engine.sync_engine,
