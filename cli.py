@@ -50,9 +50,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_app
 
-    if args.host:
+    if args.host is not None:
         settings.host = args.host
-    if args.port:
+    if args.port is not None:
         settings.port = args.port
     if not args.no_migrate:
         _migrate(settings)
@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bangfu`` console script."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     result: int = args.func(args, Settings())
     return result

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NewType
 
 import strawberry
-from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
+from graphql import FloatValueNode, GraphQLError, IntValueNode, StringValueNode, ValueNode
 
 from models.enums import DayPart
 
@@ -38,9 +38,14 @@ def format_money(fen: int) -> str:
 
 
 def _money_literal(node: ValueNode, _variables: Any = None) -> int:
+    # A GraphQLError reaches the client as it is; a ValueError here would be masked as a
+    # server error (validation keeps it as the original error).
     if isinstance(node, StringValueNode | IntValueNode | FloatValueNode):
-        return parse_money(node.value)
-    raise ValueError('Money must be a decimal string such as "1234.50".')
+        try:
+            return parse_money(node.value)
+        except ValueError as exc:
+            raise GraphQLError(str(exc)) from None
+    raise GraphQLError('Money must be a decimal string such as "1234.50".')
 
 
 Money = NewType("Money", int)

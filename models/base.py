@@ -20,6 +20,26 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python.
+
+    PostgreSQL keeps the offset; SQLite keeps none, so values read there get UTC attached.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC timestamp column")
+        return None if value is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
@@ -29,12 +49,10 @@ class Table(SQLModel):
     """Base of every table: ``id``, ``created_at``, ``updated_at``."""
 
     id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False
-    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(
         default_factory=utcnow,
-        sa_type=sa.DateTime(timezone=True),
+        sa_type=UTCDateTime,
         nullable=False,
         sa_column_kwargs={"onupdate": utcnow},
     )

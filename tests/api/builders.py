@@ -275,3 +275,9 @@ def years_ago(years: int, *, days: int = 0) -> str:
 def mutation_doc(name: str, input_type: str, selection: str) -> str:
     """``mutation($input: <input_type>!) { <name>(input: $input) { <selection> errors } }``."""
     return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} {ERRORS} }} }}"
+
+
+def age_today(birth: str) -> int:
+    """Whole years of age today for an ISO birth date."""
+    born, today = date.fromisoformat(birth), date.today()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

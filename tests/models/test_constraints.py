@@ -262,7 +262,8 @@ async def test_an_elder_has_at_most_one_live_pair(session_factory: SessionFactor
     await add(session_factory, pair_row(ids, PairStatus.PROPOSED))
 
     message = await refused(session_factory, pair_row(ids, PairStatus.ACTIVE))
-    assert "unique" in message
+    # PostgreSQL names the index; SQLite names the column.
+    assert "uq_pair_elder_live" in message or "unique constraint failed: pair.elder_id" in message
     await refused(session_factory, pair_row(ids, PairStatus.PROPOSED))
     await add(session_factory, pair_row(ids, PairStatus.ENDED))
 
@@ -288,6 +289,49 @@ async def test_ending_the_live_pair_frees_the_elder(session_factory: SessionFact
         query = sa.select(col(Pair.status)).order_by(col(Pair.id))
         statuses = (await session.execute(query)).scalars().all()
     assert list(statuses) == [PairStatus.ENDED, PairStatus.ACTIVE]
+
+
+async def test_an_ended_pair_has_an_end_date_and_a_live_one_none(
+    session_factory: SessionFactory,
+) -> None:
+    ids = await build(session_factory)
+    ended_without_date = pair_row(ids, PairStatus.ENDED)
+    ended_without_date.ended_on = None
+    live_with_date = pair_row(ids, PairStatus.ACTIVE)
+    live_with_date.ended_on = date(2024, 6, 1)
+
+    assert "ck_pair_ended_has_date" in await refused(session_factory, ended_without_date)
+    assert "ck_pair_ended_has_date" in await refused(session_factory, live_with_date)
+    too_early = pair_row(ids, PairStatus.ENDED)
+    too_early.ended_on = date(2023, 12, 31)
+    assert "ck_pair_ended_after_started" in await refused(session_factory, too_early)
+    assert await count(session_factory, Pair) == 0
+
+
+def member(household_id: int, relation: Relation, *, active: bool = True) -> Person:
+    return Person(
+        household_id=household_id,
+        name="张伟",
+        gender=Gender.MALE,
+        birth_date=date(1970, 3, 1),
+        relation=relation,
+        labour_capacity=LabourCapacity.FULL,
+        active=active,
+    )
+
+
+async def test_a_household_has_at_most_one_active_head(session_factory: SessionFactory) -> None:
+    ids = await build(session_factory)  # its person is the head
+
+    message = await refused(session_factory, member(ids.household, Relation.HEAD))
+
+    assert "uq_person_household_head" in message or "person.household_id" in message
+    await add(
+        session_factory,
+        member(ids.household, Relation.HEAD, active=False),
+        member(ids.household, Relation.SPOUSE),
+    )
+    assert await count(session_factory, Person) == 3
 
 
 # -- timestamps -----------------------------------------------------------------------------

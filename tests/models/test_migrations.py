@@ -8,7 +8,8 @@ for the read-only checks, and a fresh one for the round trip.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,7 +26,7 @@ import models  # noqa: F401  (registers the tables)
 from alembic import command
 from models.db import make_engine
 from models.migrations import alembic_config, downgrade, upgrade
-from tests.services import PG_TEST_DB, pg_url, recreate_pg_database
+from tests.services import PG_TEST_DB, drop_pg_database, pg_url, recreate_pg_database
 
 BACKENDS = ["sqlite", "postgres"]
 APP_TABLES = frozenset(SQLModel.metadata.tables)
@@ -33,30 +34,37 @@ APP_TABLES = frozenset(SQLModel.metadata.tables)
 T = TypeVar("T")
 
 
-async def empty_database(backend: str, directory: Path, name: str) -> str:
-    """The URL of an empty database called ``name`` that nothing else uses."""
+@asynccontextmanager
+async def scratch_database(backend: str, directory: Path, name: str) -> AsyncIterator[str]:
+    """The URL of an empty database called ``name`` that nothing else uses; dropped after."""
     if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{directory / name}.db"
+        yield f"sqlite+aiosqlite:///{directory / name}.db"
+        return
     database = f"{PG_TEST_DB}_{name}"
     await recreate_pg_database(database)
-    return pg_url(database)
+    try:
+        yield pg_url(database)
+    finally:
+        await drop_pg_database(database)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-async def migrated_url(
+async def head_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> str:
+) -> AsyncIterator[str]:
     """A database migrated from empty to head once per module; the tests only read it."""
-    url = await empty_database(request.param, tmp_path_factory.mktemp("mig"), "migrations")
-    assert await inspect_db(url, table_names) == set()
-    await asyncio.to_thread(upgrade, url)
-    return url
+    directory = tmp_path_factory.mktemp("migrations")
+    async with scratch_database(request.param, directory, "migrations") as url:
+        assert await inspect_db(url, table_names) == set()
+        await asyncio.to_thread(upgrade, url)
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)
-async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """An empty database of its own, for a test that changes the schema."""
-    return await empty_database(request.param, tmp_path, "migrations_round_trip")
+    async with scratch_database(request.param, tmp_path, "migrations_round_trip") as url:
+        yield url
 
 
 async def inspect_db(url: str, look: Callable[[Connection], T]) -> T:
@@ -94,13 +102,13 @@ def head_revision() -> str:
     return head
 
 
-async def test_upgrade_from_empty_creates_every_table(migrated_url: str) -> None:
-    assert await inspect_db(migrated_url, table_names) == APP_TABLES | {"alembic_version"}
-    assert await inspect_db(migrated_url, current_revisions) == {head_revision()}
+async def test_upgrade_from_empty_creates_every_table(head_url: str) -> None:
+    assert await inspect_db(head_url, table_names) == APP_TABLES | {"alembic_version"}
+    assert await inspect_db(head_url, current_revisions) == {head_revision()}
 
 
-async def test_migrations_match_the_models(migrated_url: str) -> None:
-    diffs = await inspect_db(migrated_url, model_diffs)
+async def test_migrations_match_the_models(head_url: str) -> None:
+    diffs = await inspect_db(head_url, model_diffs)
 
     assert diffs == [], (
         "the migrations differ from the models; write a migration "
@@ -108,9 +116,9 @@ async def test_migrations_match_the_models(migrated_url: str) -> None:
     )
 
 
-async def test_alembic_check_finds_nothing_to_generate(migrated_url: str) -> None:
+async def test_alembic_check_finds_nothing_to_generate(head_url: str) -> None:
     """`alembic check` through env.py itself (its own compare options); raises on any diff."""
-    await asyncio.to_thread(command.check, alembic_config(migrated_url))
+    await asyncio.to_thread(command.check, alembic_config(head_url))
 
 
 def check_constraint_names(conn: Connection) -> dict[str, set[str]]:
@@ -126,17 +134,17 @@ def live_pair_index(conn: Connection) -> dict[str, Any]:
     return dict(indexes["uq_pair_elder_live"])
 
 
-async def test_check_constraints_and_the_partial_index_are_migrated(migrated_url: str) -> None:
+async def test_check_constraints_and_the_partial_index_are_migrated(head_url: str) -> None:
     """Autogenerate ignores CHECK constraints and index predicates, so compare them here."""
     expected = {
         table.name: {str(c.name) for c in table.constraints if isinstance(c, sa.CheckConstraint)}
         for table in SQLModel.metadata.tables.values()
     }
-    assert await inspect_db(migrated_url, check_constraint_names) == expected
+    assert await inspect_db(head_url, check_constraint_names) == expected
     assert "ck_fund_budget_budget_non_negative" in expected["fund_budget"]
     assert "ck_pair_pairstatus" in expected["pair"]
 
-    index = await inspect_db(migrated_url, live_pair_index)
+    index = await inspect_db(head_url, live_pair_index)
     assert index["unique"]
     assert index["column_names"] == ["elder_id"]
     predicate = {k: v for k, v in index["dialect_options"].items() if k.endswith("_where")}
