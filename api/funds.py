@@ -116,11 +116,14 @@ async def _update(session: AsyncSession, data: FundUpdateInput) -> CharityFund:
     budgets = _budgets(None if data.budgets is UNSET else data.budgets)
     changes = given(data, "name", "purpose", "active")
     fund = await crud.update(
-        session, FUND, fund_id, changes, expected_version=data.expected_version
+        session,
+        FUND,
+        fund_id,
+        changes,
+        expected_version=data.expected_version,
+        touch=bool(budgets),  # new budgets are a change of the fund: its version moves
     )
     await set_budgets(session, fund_id, budgets)
-    if budgets and not changes:  # new budgets are a change of the fund: bump its version
-        await crud.write_changes(session, fund, {}, noun="fund")
     return fund
 
 

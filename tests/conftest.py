@@ -13,12 +13,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers the tables)
-from models.db import SessionFactory, is_sqlite, make_engine, make_session_factory
+from models.db import SessionFactory, make_engine, make_session_factory
 from models.migrations import upgrade
 from tests.services import drop_pg_database, pg_url, recreate_pg_database
 
@@ -46,15 +45,14 @@ async def migrated_url(request: pytest.FixtureRequest, tmp_session_dir: Path) ->
 
 
 async def empty_all_tables(engine: AsyncEngine) -> None:
-    """Delete every row of every table, children first; reset PostgreSQL's sequences."""
-    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    """Delete every row of every table, children first.
+
+    DELETE, not TRUNCATE: on the few rows a test writes it is about 30 times faster on
+    PostgreSQL. Ids are not reset; tests must not depend on them.
+    """
     async with engine.begin() as conn:
-        if is_sqlite(str(engine.url)):
-            for table in tables:
-                await conn.execute(table.delete())
-        else:
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            await conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            await conn.execute(table.delete())
 
 
 @pytest.fixture

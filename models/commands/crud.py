@@ -173,8 +173,14 @@ async def update(
     changes: Mapping[str, Any],
     *,
     expected_version: int | None = None,
+    touch: bool = False,
 ) -> T:
-    """Validate and apply ``changes`` (only the attributes given) to one row."""
+    """Validate and apply ``changes`` (only the attributes given) to one row.
+
+    Values equal to the stored ones are no change; with nothing changed the row (and its
+    version) stays as it is, unless ``touch`` says that something beside it changed (e.g. a
+    volunteer's skills) and the version must move.
+    """
     row = await get_or_raise(session, spec.model, row_id, noun=spec.noun)
     check_version(row, expected_version, spec.noun)
     checker = Checker()
@@ -184,9 +190,10 @@ async def update(
         merged = {**row.model_dump(), **clean}
         await spec.check(session, checker, merged, row)
     checker.raise_if_any()
-    if not clean:
+    changed = {name: value for name, value in clean.items() if getattr(row, name) != value}
+    if not changed and not touch:
         return row
-    return await write_changes(session, row, clean, noun=spec.noun)
+    return await write_changes(session, row, changed, noun=spec.noun)
 
 
 async def replace_children(

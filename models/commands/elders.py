@@ -17,7 +17,6 @@ from models.commands.crud import (
     get_or_raise,
     replace_children,
     update,
-    write_changes,
 )
 from models.elder import ELDER_MIN_AGE, Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
 from models.enums import CareNeed
@@ -90,6 +89,12 @@ async def create_elder(
     )
     checker.raise_if_any()
     household = await get_or_raise(session, Household, person.household_id, noun="household")
+    if not household.active:
+        raise DomainError.one(
+            ErrorCode.INVALID_STATE,
+            "personId: this person's household file is archived; reactivate it first.",
+            "personId",
+        )
     full = {
         "latitude": household.latitude,
         "longitude": household.longitude,
@@ -112,8 +117,13 @@ async def update_elder(
     expected_version: int | None = None,
 ) -> Elder:
     """Change an elder's preferences, location or collections."""
-    elder = await update(session, ELDER, elder_id, changes, expected_version=expected_version)
+    elder = await update(
+        session,
+        ELDER,
+        elder_id,
+        changes,
+        expected_version=expected_version,
+        touch=sets != ElderSets(),
+    )
     await _write_sets(session, elder_id, sets)
-    if not changes and sets != ElderSets():  # new collections are a change: bump the version
-        await write_changes(session, elder, {}, noun="elder")
     return elder

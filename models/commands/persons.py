@@ -7,14 +7,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from models.base import utcnow
 from models.commands.common import ensure_unique, set_active
 from models.commands.crud import EntitySpec, FieldSpec, Reference
-from models.elder import Elder
+from models.elder import ELDER_MIN_AGE, Elder
 from models.enums import Relation
+from models.errors import ErrorCode
 from models.household import Household, Person
-from models.validation import Checker, int_range, past_date, text
+from models.validation import Checker, age_on, int_range, past_date, text
 
 
 async def _check_person(
@@ -29,6 +31,27 @@ async def _check_person(
             exclude_id=row.id if row else None,
             label="relation",
             message="relation: this household already has a head; change that member first.",
+        )
+    if row is not None and values["birth_date"] != row.birth_date:
+        await _check_elder_age(session, checker, row.id, values["birth_date"])
+
+
+async def _check_elder_age(
+    session: AsyncSession, checker: Checker, person_id: int | None, birth_date: date
+) -> None:
+    """A registered elder's birth date may not be corrected to an age under 80."""
+    age = age_on(birth_date, date.today())
+    if age >= ELDER_MIN_AGE:
+        return
+    elder = await session.execute(
+        sa.select(col(Elder.id)).where(col(Elder.person_id) == person_id, col(Elder.active))
+    )
+    if elder.first() is not None:
+        checker.add(
+            ErrorCode.VALIDATION,
+            f"birthDate: this person is registered as an elder ({ELDER_MIN_AGE}+) and would be "
+            f"{age}; check the date, or deactivate the elder profile first.",
+            "birthDate",
         )
 
 

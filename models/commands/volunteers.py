@@ -15,10 +15,8 @@ from models.commands.crud import (
     EntitySpec,
     FieldSpec,
     create,
-    get_or_raise,
     replace_children,
     update,
-    write_changes,
 )
 from models.enums import Skill
 from models.errors import DomainError, ErrorCode
@@ -170,7 +168,12 @@ async def update_volunteer(
     if sets.languages is not None:
         _languages(sets.languages)
     volunteer = await update(
-        session, VOLUNTEER, volunteer_id, changes, expected_version=expected_version
+        session,
+        VOLUNTEER,
+        volunteer_id,
+        changes,
+        expected_version=expected_version,
+        touch=sets != VolunteerSets(),
     )
     # Reactivation counts too: the phone must not clash with the station's active volunteers.
     if sets.station_ids is not None or "phone" in changes or changes.get("active") is True:
@@ -181,10 +184,4 @@ async def update_volunteer(
         )
         await _check_stations_and_phone(session, station_ids, volunteer.phone, volunteer_id)
     await _write_sets(session, volunteer_id, sets)
-    if not changes and sets != VolunteerSets():  # new collections are a change: bump the version
-        await write_changes(session, volunteer, {}, noun="volunteer")
     return volunteer
-
-
-async def get_volunteer(session: AsyncSession, volunteer_id: int) -> Volunteer:
-    return await get_or_raise(session, Volunteer, volunteer_id, noun="volunteer")

@@ -324,3 +324,36 @@ async def test_filters_and_pages(app: Starlette, api: Api) -> None:
         assert messages == [message]
     messages = await b.query_errors(api, "{ elders(first: 1000) { totalCount } }")
     assert messages == ["first: must be between 1 and 100 (got 1000)."]
+
+
+P_UPDATE = b.mutation_doc("personUpdate", "PersonUpdateInput", "person { id birthDate }")
+H_DEACTIVATE = b.mutation_doc("householdDeactivate", "DeactivateInput", "household { id }")
+
+
+async def test_an_elders_birth_date_cannot_make_them_younger_than_80(api: Api) -> None:
+    ids = await b.geo(api)
+    pid = await b.person(api, await b.household(api, ids["community"]))
+    eid = await b.elder(api, pid)
+    too_young = {"id": pid, "birthDate": b.years_ago(79)}
+    assert await b.fails(api, "personUpdate", P_UPDATE, too_young) == [("VALIDATION", "birthDate")]
+    assert (await b.read(api, pid, "Person", "birthDate")) == {"birthDate": "1938-05-01"}
+    # A correction that keeps them 80+ is fine; once the profile is inactive, any date is.
+    await api.ok("personUpdate", P_UPDATE, input={"id": pid, "birthDate": b.years_ago(85)})
+    await api.ok("elderDeactivate", DEACTIVATE, input={"id": eid})
+    await api.ok("personUpdate", P_UPDATE, input=too_young)
+
+
+async def test_no_elder_in_an_archived_household_and_deactivating_twice_is_no_change(
+    api: Api,
+) -> None:
+    ids = await b.geo(api)
+    hid = await b.household(api, ids["community"])
+    pid = await b.person(api, hid)
+    await api.ok("householdDeactivate", H_DEACTIVATE, input={"id": hid})
+    refused = await b.fails(api, "elderCreate", CREATE, {"personId": pid})
+    assert refused == [("INVALID_STATE", "personId")]
+    await api.ok("householdUpdate", H_UPDATE, input={"id": hid, "active": True})
+    eid = await b.elder(api, pid)
+    first = await api.ok("elderDeactivate", DEACTIVATE, input={"id": eid})
+    again = await api.ok("elderDeactivate", DEACTIVATE, input={"id": eid})
+    assert first["elder"]["version"] == again["elder"]["version"] == 2
