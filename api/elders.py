@@ -20,7 +20,15 @@ from api.ids import decode_id, filter_id
 from api.mutations import deactivate_mutation, mutation, payload_type
 from api.nodes import from_row, given, maybe
 from api.pagination import Connection, paginate
-from api.scalars import GeoPoint, GeoPointInput, WeeklySlot, WeeklySlotInput, point_values, slots_in
+from api.scalars import (
+    GeoPoint,
+    GeoPointInput,
+    WeeklySlot,
+    WeeklySlotInput,
+    point_changes,
+    point_values,
+    slots_in,
+)
 from api.volunteers import GenderEnum, VolunteerNode
 from models.commands.elders import ELDER, ElderSets, create_elder, update_elder
 from models.elder import ELDER_MIN_AGE, Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
@@ -214,9 +222,10 @@ async def _create(session: AsyncSession, data: ElderCreateInput) -> Elder:
 
 
 async def _update(session: AsyncSession, data: ElderUpdateInput) -> Elder:
-    changes = given(data, "preferred_volunteer_gender", "active")
-    if data.location is not UNSET:
-        changes.update(point_values(data.location))
+    changes = {
+        **given(data, "preferred_volunteer_gender", "active"),
+        **point_changes(data.location),
+    }
     return await update_elder(
         session,
         decode_id(data.id, "Elder"),

@@ -9,8 +9,7 @@ from strawberry import UNSET
 
 from api.context import Info
 from api.entity import VERSION_DOC, Entity
-from api.ids import decode_id
-from api.mutations import deactivate_mutation, mutation, payload_type
+from api.mutations import apply_update, deactivate_mutation, mutation, payload_type
 from api.nodes import from_row, given
 from api.pagination import Connection, paginate
 from api.scalars import Money
@@ -112,18 +111,12 @@ async def _create(session: AsyncSession, data: FundCreateInput) -> CharityFund:
 
 
 async def _update(session: AsyncSession, data: FundUpdateInput) -> CharityFund:
-    fund_id = decode_id(data.id, "Fund")
     budgets = _budgets(None if data.budgets is UNSET else data.budgets)
     changes = given(data, "name", "purpose", "active")
-    fund = await crud.update(
-        session,
-        FUND,
-        fund_id,
-        changes,
-        expected_version=data.expected_version,
-        touch=bool(budgets),  # new budgets are a change of the fund: its version moves
-    )
-    await set_budgets(session, fund_id, budgets)
+    # New budgets are a change of the fund: its version moves.
+    fund = await apply_update(session, FUND, "Fund", data, changes, touch=bool(budgets))
+    assert fund.id is not None
+    await set_budgets(session, fund.id, budgets)
     return fund
 
 

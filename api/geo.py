@@ -11,10 +11,10 @@ from strawberry import UNSET
 from api.context import Info
 from api.entity import VERSION_DOC, Entity, load_node
 from api.ids import decode_id, filter_id
-from api.mutations import deactivate_mutation, mutation, payload_type
+from api.mutations import apply_update, deactivate_mutation, mutation, payload_type
 from api.nodes import from_row, given
 from api.pagination import Connection, paginate
-from api.scalars import GeoPoint, GeoPointInput, point_values
+from api.scalars import GeoPoint, GeoPointInput, point_changes, point_values
 from models.commands import crud
 from models.commands.geo import COMMUNITY, DISTRICT, STREET
 from models.geo import Community, District, Street
@@ -208,12 +208,8 @@ async def _district_create(session: AsyncSession, data: DistrictCreateInput) -> 
 
 
 async def _district_update(session: AsyncSession, data: DistrictUpdateInput) -> District:
-    return await crud.update(
-        session,
-        DISTRICT,
-        decode_id(data.id, "District"),
-        given(data, "name", "code", "active"),
-        expected_version=data.expected_version,
+    return await apply_update(
+        session, DISTRICT, "District", data, given(data, "name", "code", "active")
     )
 
 
@@ -226,12 +222,8 @@ async def _street_create(session: AsyncSession, data: StreetCreateInput) -> Stre
 
 
 async def _street_update(session: AsyncSession, data: StreetUpdateInput) -> Street:
-    return await crud.update(
-        session,
-        STREET,
-        decode_id(data.id, "Street"),
-        given(data, "name", "code", "active"),
-        expected_version=data.expected_version,
+    return await apply_update(
+        session, STREET, "Street", data, given(data, "name", "code", "active")
     )
 
 
@@ -245,16 +237,8 @@ async def _community_create(session: AsyncSession, data: CommunityCreateInput) -
 
 
 async def _community_update(session: AsyncSession, data: CommunityUpdateInput) -> Community:
-    changes = given(data, "name", "active")
-    if data.location is not UNSET:
-        changes.update(point_values(data.location))
-    return await crud.update(
-        session,
-        COMMUNITY,
-        decode_id(data.id, "Community"),
-        changes,
-        expected_version=data.expected_version,
-    )
+    changes = {**given(data, "name", "active"), **point_changes(data.location)}
+    return await apply_update(session, COMMUNITY, "Community", data, changes)
 
 
 @strawberry.type

@@ -15,10 +15,16 @@ from api.context import Info
 from api.entity import VERSION_DOC, Entity, load_children, load_node
 from api.geo import CommunityNode
 from api.ids import decode_id, filter_id
-from api.mutations import DeactivateInput, deactivate_mutation, mutation, payload_type
+from api.mutations import (
+    DeactivateInput,
+    apply_update,
+    deactivate_mutation,
+    mutation,
+    payload_type,
+)
 from api.nodes import from_row, given
 from api.pagination import Connection, paginate
-from api.scalars import GeoPoint, GeoPointInput, point_values
+from api.scalars import GeoPoint, GeoPointInput, point_changes, point_values
 from api.volunteers import GenderEnum
 from models.commands import crud
 from models.commands.households import (
@@ -245,9 +251,7 @@ async def _household_create(session: AsyncSession, data: HouseholdCreateInput) -
 
 
 async def _household_update(session: AsyncSession, data: HouseholdUpdateInput) -> Household:
-    changes = given(data, "address", "active")
-    if data.location is not UNSET:
-        changes.update(point_values(data.location))
+    changes = {**given(data, "address", "active"), **point_changes(data.location)}
     if data.community_id is not UNSET:
         changes["community_id"] = (
             None
@@ -280,12 +284,8 @@ async def _person_create(session: AsyncSession, data: PersonCreateInput) -> Pers
 
 
 async def _person_update(session: AsyncSession, data: PersonUpdateInput) -> Person:
-    return await crud.update(
-        session,
-        PERSON,
-        decode_id(data.id, "Person"),
-        given(data, *_PERSON_FIELDS, "active"),
-        expected_version=data.expected_version,
+    return await apply_update(
+        session, PERSON, "Person", data, given(data, *_PERSON_FIELDS, "active")
     )
 
 

@@ -6,7 +6,7 @@ which name classes passed in at run time.)
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +16,11 @@ from api.errors import UserError, run_command
 from api.ids import decode_id
 from api.nodes import from_row
 from models.base import Table
+from models.commands import crud
 from models.commands.common import set_active
 from models.commands.crud import EntitySpec
 
+T = TypeVar("T", bound=Table)
 Action = Callable[[AsyncSession, Any], Awaitable[Table]]
 
 
@@ -27,6 +29,26 @@ class DeactivateInput:
     id: strawberry.ID
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse if the object changed since you read this version."
+    )
+
+
+async def apply_update(
+    session: AsyncSession,
+    spec: EntitySpec[T],
+    type_name: str,
+    data: Any,
+    changes: dict[str, Any],
+    *,
+    touch: bool = False,
+) -> T:
+    """Apply an update input's ``changes`` to the object its ``id`` names, version-checked."""
+    return await crud.update(
+        session,
+        spec,
+        decode_id(data.id, type_name),
+        changes,
+        expected_version=data.expected_version,
+        touch=touch,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any, NewType
 
 import strawberry
 from graphql import FloatValueNode, GraphQLError, IntValueNode, StringValueNode, ValueNode
+from strawberry import UNSET
 
 from models.enums import DayPart
 
@@ -91,6 +92,15 @@ def point_values(value: GeoPointInput | None, prefix: str = "") -> dict[str, flo
         f"{prefix}latitude": value.latitude if value else None,
         f"{prefix}longitude": value.longitude if value else None,
     }
+
+
+def point_changes(
+    value: GeoPointInput | object | None, prefix: str = ""
+) -> dict[str, float | None]:
+    """Like :func:`point_values` for an update: nothing when the client did not send the point."""
+    if value is UNSET:
+        return {}
+    return point_values(value if isinstance(value, GeoPointInput) else None, prefix)
 
 
 @strawberry.type(description="A weekly slot: weekday 0 = Monday ... 6 = Sunday, part of day.")

@@ -13,10 +13,10 @@ from api.context import Info
 from api.entity import VERSION_DOC, Entity, load_node
 from api.geo import CommunityNode, StreetNode
 from api.ids import decode_id, filter_id
-from api.mutations import deactivate_mutation, mutation, payload_type
+from api.mutations import apply_update, deactivate_mutation, mutation, payload_type
 from api.nodes import from_row, given
 from api.pagination import Connection, paginate
-from api.scalars import GeoPoint, GeoPointInput, point_values
+from api.scalars import GeoPoint, GeoPointInput, point_changes, point_values
 from models.commands import crud
 from models.commands.stations import STATION
 from models.enums import StationKind
@@ -134,16 +134,12 @@ async def _create(session: AsyncSession, data: StationCreateInput) -> Station:
 
 
 async def _update(session: AsyncSession, data: StationUpdateInput) -> Station:
-    changes = {**given(data, "name", "kind", "address", "active"), **_references(data)}
-    if data.location is not UNSET:
-        changes.update(point_values(data.location))
-    return await crud.update(
-        session,
-        STATION,
-        decode_id(data.id, "Station"),
-        changes,
-        expected_version=data.expected_version,
-    )
+    changes = {
+        **given(data, "name", "kind", "address", "active"),
+        **_references(data),
+        **point_changes(data.location),
+    }
+    return await apply_update(session, STATION, "Station", data, changes)
 
 
 @strawberry.type

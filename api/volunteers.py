@@ -22,6 +22,7 @@ from api.scalars import (
     WeeklySlot,
     WeeklySlotInput,
     point,
+    point_changes,
     point_values,
     slots_in,
 )
@@ -192,11 +193,11 @@ async def _create(session: AsyncSession, data: VolunteerCreateInput) -> Voluntee
 
 
 async def _update(session: AsyncSession, data: VolunteerUpdateInput) -> Volunteer:
-    changes = given(data, *_SCALARS, "active")
-    if data.home is not UNSET:
-        changes.update(point_values(data.home, "home_"))
-    if data.workplace is not UNSET:
-        changes.update(point_values(data.workplace, "work_"))
+    changes = {
+        **given(data, *_SCALARS, "active"),
+        **point_changes(data.home, "home_"),
+        **point_changes(data.workplace, "work_"),
+    }
     return await update_volunteer(
         session,
         decode_id(data.id, "Volunteer"),

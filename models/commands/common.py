@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import Table
-from models.commands.crud import EntitySpec, update
+from models.commands.crud import Check, EntitySpec, update
 from models.enums import DayPart
 from models.errors import DomainError, ErrorCode
 from models.validation import Checker
@@ -37,6 +37,31 @@ async def ensure_unique(
         stmt = stmt.where(model.id != exclude_id)
     if (await session.execute(stmt.limit(1))).first() is not None:
         checker.add(ErrorCode.DUPLICATE, message, label)
+
+
+def unique_name(model: type[Table], *, within: str | None, message: str) -> Check:
+    """An entity rule: ``name`` is unique (within the parent ``within``, if given).
+
+    ``message`` may use ``{name}``.
+    """
+
+    async def check(
+        session: AsyncSession, checker: Checker, values: dict[str, Any], row: Any
+    ) -> None:
+        where = {"name": values["name"]}
+        if within is not None:
+            where[within] = values[within]
+        await ensure_unique(
+            session,
+            checker,
+            model,
+            where,
+            exclude_id=row.id if row is not None else None,
+            label="name",
+            message=message.format(name=repr(values["name"])),
+        )
+
+    return check
 
 
 def weekly_slots(slots: Iterable[Slot], label: str) -> list[dict[str, Any]]:

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.commands.common import ensure_unique
+from models.commands.common import unique_name
 from models.commands.crud import EntitySpec, FieldSpec, get_or_raise
 from models.errors import ErrorCode
 from models.fund import CharityFund, FundBudget
 from models.validation import Checker, int_range, non_negative_fen, text
-
-
-async def _check_fund(
-    session: AsyncSession, checker: Checker, values: dict[str, Any], row: CharityFund | None
-) -> None:
-    await ensure_unique(
-        session,
-        checker,
-        CharityFund,
-        {"name": values["name"]},
-        exclude_id=row.id if row else None,
-        label="name",
-        message=f"name: a fund named {values['name']!r} already exists.",
-    )
-
 
 FUND = EntitySpec(
     CharityFund,
@@ -36,7 +19,9 @@ FUND = EntitySpec(
         "name": FieldSpec("name", text(max_length=128)),
         "purpose": FieldSpec("purpose", text(max_length=1000)),
     },
-    check=_check_fund,
+    check=unique_name(
+        CharityFund, within=None, message="name: a fund named {name} already exists."
+    ),
 )
 
 _YEAR = int_range(2000, 2200)
