@@ -14,6 +14,7 @@ from strawberry import UNSET
 
 from api.context import Info
 from api.entity import VERSION_DOC, Entity, load_node
+from api.enums import CareNeedEnum, GenderEnum, PairStatusEnum
 from api.geo import CommunityNode
 from api.households import PersonNode, in_street
 from api.ids import decode_id, filter_id
@@ -29,15 +30,13 @@ from api.scalars import (
     point_values,
     slots_in,
 )
-from api.volunteers import GenderEnum, VolunteerNode
+from api.volunteers import VolunteerNode
 from models.commands.elders import ELDER, ElderSets, create_elder, update_elder
 from models.elder import ELDER_MIN_AGE, Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
-from models.enums import CareNeed, PairStatus
+from models.enums import PairStatus
 from models.household import Person
 from models.pair import Pair
 
-CareNeedEnum = strawberry.enum(CareNeed, name="CareNeed")
-PairStatusEnum = strawberry.enum(PairStatus, name="PairStatus")
 _LIVE = (PairStatus.PROPOSED, PairStatus.ACTIVE)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
@@ -13,6 +13,14 @@ from strawberry import UNSET
 
 from api.context import Info
 from api.entity import VERSION_DOC, Entity, load_children, load_node
+from api.enums import (
+    AssistanceStatusEnum,
+    GenderEnum,
+    IdentityCategoryEnum,
+    LabourCapacityEnum,
+    RelationEnum,
+    StatusChangeKindEnum,
+)
 from api.geo import CommunityNode
 from api.ids import decode_id, filter_id
 from api.mutations import (
@@ -25,7 +33,6 @@ from api.mutations import (
 from api.nodes import from_row, given
 from api.pagination import Connection, paginate
 from api.scalars import GeoPoint, GeoPointInput, point_changes, point_values
-from api.volunteers import GenderEnum
 from models.commands import crud
 from models.commands.households import (
     HOUSEHOLD,
@@ -34,22 +41,16 @@ from models.commands.households import (
     update_household,
 )
 from models.commands.persons import PERSON, deactivate_person
+from models.elder import Elder
 from models.enums import (
     AssistanceStatus,
-    IdentityCategory,
-    LabourCapacity,
-    Relation,
-    StatusChangeKind,
 )
 from models.geo import Community
 from models.household import Household, HouseholdStatusChange, Person
 from models.validation import age_on
 
-AssistanceStatusEnum = strawberry.enum(AssistanceStatus, name="AssistanceStatus")
-StatusChangeKindEnum = strawberry.enum(StatusChangeKind, name="StatusChangeKind")
-RelationEnum = strawberry.enum(Relation, name="Relation")
-IdentityCategoryEnum = strawberry.enum(IdentityCategory, name="IdentityCategory")
-LabourCapacityEnum = strawberry.enum(LabourCapacity, name="LabourCapacity")
+if TYPE_CHECKING:
+    from api.elders import ElderNode
 
 
 @strawberry.type(name="StatusChange", description="One change of a household's assistance status.")
@@ -86,6 +87,13 @@ class PersonNode(Entity):
     async def household(self, info: Info) -> HouseholdNode:
         node: HouseholdNode = await load_node(info, HouseholdNode, self.row.household_id)
         return node
+
+    @strawberry.field(description="The person's elder profile (80+), if registered.")
+    async def elder(self, info: Info) -> Annotated[ElderNode, strawberry.lazy("api.elders")] | None:
+        from api.elders import ElderNode  # the elders module imports this one
+
+        rows = await info.context.loaders.children(Elder, "person_id").load(self.row.id)
+        return from_row(ElderNode, rows[0]) if rows else None
 
 
 @strawberry.type(name="Household", description="A household's file (台账).")

@@ -10,6 +10,7 @@ import strawberry
 from graphql import FloatValueNode, GraphQLError, IntValueNode, StringValueNode, ValueNode
 from strawberry import UNSET
 
+from api.enums import DayPartEnum
 from models.enums import DayPart
 
 _MONEY = re.compile(r"^-?\d{1,15}(\.\d{1,2})?$")
@@ -63,8 +64,6 @@ MONEY_SCALAR = strawberry.scalar(
 
 SCALARS: dict[object, Any] = {Money: MONEY_SCALAR}
 """Custom scalars for ``StrawberryConfig.scalar_map``."""
-
-DayPartEnum = strawberry.enum(DayPart, name="DayPart")
 
 
 @strawberry.type(description="A point on the map (WGS-84 degrees).")

@@ -11,6 +11,7 @@ from strawberry import UNSET
 
 from api.context import Info
 from api.entity import VERSION_DOC, Entity, load_node
+from api.enums import StationKindEnum
 from api.geo import CommunityNode, StreetNode
 from api.ids import decode_id, filter_id
 from api.mutations import apply_update, deactivate_mutation, mutation, payload_type
@@ -19,10 +20,7 @@ from api.pagination import Connection, paginate
 from api.scalars import GeoPoint, GeoPointInput, point_changes, point_values
 from models.commands import crud
 from models.commands.stations import STATION
-from models.enums import StationKind
 from models.station import Station
-
-StationKindEnum = strawberry.enum(StationKind, name="StationKind")
 
 
 @strawberry.type(name="Station", description="A volunteer service station (志愿服务站).")

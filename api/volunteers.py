@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
@@ -12,6 +12,7 @@ from strawberry import UNSET
 
 from api.context import Info
 from api.entity import VERSION_DOC, Entity
+from api.enums import GenderEnum, PairStatusEnum, SkillEnum
 from api.ids import decode_id, decode_ids, filter_id
 from api.mutations import deactivate_mutation, mutation, payload_type
 from api.nodes import from_row, given, maybe
@@ -28,7 +29,7 @@ from api.scalars import (
 )
 from api.stations import StationNode
 from models.commands.volunteers import VOLUNTEER, VolunteerSets, create_volunteer, update_volunteer
-from models.enums import Gender, Skill
+from models.pair import Pair
 from models.station import Station
 from models.volunteer import (
     Volunteer,
@@ -38,8 +39,14 @@ from models.volunteer import (
     VolunteerStation,
 )
 
-GenderEnum = strawberry.enum(Gender, name="Gender")
-SkillEnum = strawberry.enum(Skill, name="Skill")
+if TYPE_CHECKING:
+    from api.elders import PairNode
+
+
+def _pair_node() -> type[PairNode]:
+    from api.elders import PairNode  # the elders module imports this one
+
+    return PairNode
 
 
 @strawberry.type(name="Volunteer", description="A volunteer who can take standing pairs.")
@@ -81,6 +88,16 @@ class VolunteerNode(Entity):
             self.row.id
         )
         return [r.language for r in rows]
+
+    @strawberry.field(description="The volunteer's pairs, newest first; optionally by status.")
+    async def pairs(
+        self,
+        info: Info,
+        status: PairStatusEnum | None = None,  # type: ignore[valid-type]
+    ) -> list[Annotated[PairNode, strawberry.lazy("api.elders")]]:
+        rows = await info.context.loaders.children(Pair, "volunteer_id").load(self.row.id)
+        chosen = [r for r in reversed(rows) if status is None or r.status == status]
+        return [from_row(_pair_node(), r) for r in chosen]
 
     @strawberry.field(description="Weekly slots when the volunteer can serve.")
     async def availability(self, info: Info) -> list[WeeklySlot]:

@@ -7,6 +7,11 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from starlette.applications import Starlette
+
+from models.db import transaction
+from models.enums import PairStatus
+from models.pair import Pair
 from tests.api.conftest import Api
 
 ERRORS = "errors { code message field }"
@@ -281,3 +286,19 @@ def age_today(birth: str) -> int:
     """Whole years of age today for an ISO birth date."""
     born, today = date.fromisoformat(birth), date.today()
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+async def add_pair(app: Starlette, volunteer: str, elder: str, status: PairStatus) -> None:
+    """A pair row written directly (pairs are made by matching runs, not by a plain mutation)."""
+    today = date.today()
+    async with transaction(app.state.session_factory) as session:
+        session.add(
+            Pair(
+                volunteer_id=local_id(volunteer),
+                elder_id=local_id(elder),
+                status=status,
+                started_on=today,
+                ended_on=today if status is PairStatus.ENDED else None,
+                end_reason="搬家" if status is PairStatus.ENDED else None,
+            )
+        )

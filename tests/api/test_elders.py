@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.applications import Starlette
 
-from models.db import transaction
 from models.enums import PairStatus
-from models.pair import Pair
 from tests.api import builders as b
 from tests.api.conftest import Api
 
@@ -251,22 +248,6 @@ async def test_deactivate_and_household_moves(api: Api) -> None:
     assert (back["active"], back["version"]) == (True, 4)
 
 
-async def _pair(app: Starlette, volunteer: str, elder: str, status: PairStatus) -> None:
-    """A pair row (there is no pair mutation yet)."""
-    today = date.today()
-    async with transaction(app.state.session_factory) as session:
-        session.add(
-            Pair(
-                volunteer_id=b.local_id(volunteer),
-                elder_id=b.local_id(elder),
-                status=status,
-                started_on=today,
-                ended_on=today if status is PairStatus.ENDED else None,
-                end_reason="搬家" if status is PairStatus.ENDED else None,
-            )
-        )
-
-
 async def test_filters_and_pages(app: Starlette, api: Api) -> None:
     d = await b.district(api)
     s1 = await b.street(api, d, "东华门街道")
@@ -282,9 +263,9 @@ async def test_filters_and_pages(app: Starlette, api: Api) -> None:
     await api.ok("elderDeactivate", DEACTIVATE, input={"id": e95})
     station = await b.station(api, s1, c1)
     volunteer = await b.volunteer(api, [station], name="结对志愿者")
-    await _pair(app, volunteer, e80, PairStatus.ACTIVE)
-    await _pair(app, volunteer, e85, PairStatus.ENDED)
-    await _pair(app, volunteer, e90, PairStatus.PROPOSED)
+    await b.add_pair(app, volunteer, e80, PairStatus.ACTIVE)
+    await b.add_pair(app, volunteer, e85, PairStatus.ENDED)
+    await b.add_pair(app, volunteer, e90, PairStatus.PROPOSED)
 
     async def found(filter: dict[str, Any]) -> list[str]:
         return [n["id"] for n in (await b.read_list(api, "elders", "id", filter))[1]]
