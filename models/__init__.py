@@ -7,6 +7,7 @@ from models.elder import Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
 from models.fund import CharityFund, FundBudget
 from models.geo import Community, District, Street
 from models.household import Household, HouseholdStatusChange, Person
+from models.matching_run import MatchingRun, PairProposal, PairRule, UnpairedElder
 from models.pair import Pair
 from models.station import Station
 from models.volunteer import (
@@ -28,10 +29,14 @@ __all__ = [
     "FundBudget",
     "Household",
     "HouseholdStatusChange",
+    "MatchingRun",
     "Pair",
+    "PairProposal",
+    "PairRule",
     "Person",
     "Station",
     "Street",
+    "UnpairedElder",
     "Volunteer",
     "VolunteerAvailability",
     "VolunteerLanguage",

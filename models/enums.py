@@ -110,3 +110,40 @@ class PairStatus(enum.StrEnum):
     PROPOSED = "proposed"
     ACTIVE = "active"
     ENDED = "ended"
+
+
+class PairRuleKind(enum.StrEnum):
+    """A coordinator's standing instruction for every later matching run."""
+
+    PIN = "pin"
+    """Always pair these two (if the rules allow it)."""
+    FORBID = "forbid"
+    """Never pair these two."""
+
+
+class RunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class RunScope(enum.StrEnum):
+    DISTRICT = "district"
+    STREETS = "streets"
+    COMMUNITIES = "communities"
+
+
+class Project(enum.StrEnum):
+    """A volunteer project a matching run pairs for."""
+
+    ONE_TO_ONE_80_PLUS = "one_to_one_80_plus"
+    """一帮一与80岁老人结对: one volunteer with one elder aged 80+."""
+
+
+class ProposalStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"

@@ -1,0 +1,74 @@
+"""How jobs are run: in-process (the embedded default) or through arq on Redis.
+
+Job functions take the session factory and ids only (never personal data), so the same
+function runs in the web process on a laptop and in an arq worker in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any, Protocol
+
+from models.db import SessionFactory
+
+log = logging.getLogger(__name__)
+
+JobFunction = Callable[[SessionFactory, int], Coroutine[Any, Any, None]]
+
+
+class JobRunner(Protocol):
+    """Where ``enqueue`` sends work; ``close`` releases connections."""
+
+    async def enqueue(self, job: str, object_id: int) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class InProcessRunner:
+    """Runs jobs as tasks of the current event loop (no Redis needed)."""
+
+    def __init__(self, factory: SessionFactory, jobs: Mapping[str, JobFunction]) -> None:
+        self._factory = factory
+        self._jobs = dict(jobs)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def enqueue(self, job: str, object_id: int) -> None:
+        function = self._jobs[job]
+        task = asyncio.create_task(function(self._factory, object_id), name=f"{job}:{object_id}")
+        self._tasks.add(task)  # keep a reference until done (asyncio holds only weak ones)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("job %s failed", task.get_name(), exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait for every job started so far (tests; graceful shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        await self.drain()
+
+
+class ArqRunner:
+    """Sends jobs to arq workers through Redis; the job id dedupes repeated enqueues."""
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def connect(cls, redis_url: str) -> ArqRunner:
+        from arq import create_pool
+        from arq.connections import RedisSettings
+
+        return cls(await create_pool(RedisSettings.from_dsn(redis_url)))
+
+    async def enqueue(self, job: str, object_id: int) -> None:
+        await self._pool.enqueue_job(job, object_id, _job_id=f"{job}:{object_id}")
+
+    async def close(self) -> None:
+        await self._pool.aclose()

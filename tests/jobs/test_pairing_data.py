@@ -1,0 +1,88 @@
+"""Loading a run's scope from the database: the right elders, volunteers, pairs and rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import col
+
+from jobs.pairing_data import load_scope, slot_code
+from models.db import SessionFactory, transaction
+from models.demo import load_demo
+from models.elder import Elder
+from models.enums import DayPart, PairRuleKind, PairStatus, RunScope
+from models.geo import Community, Street
+from models.matching_run import PairRule
+from models.pair import Pair
+
+
+async def test_street_scope_loads_its_elders_reachable_volunteers_pairs_and_rules(
+    session_factory: SessionFactory,
+) -> None:
+    await load_demo(session_factory, scale="small")
+    today = date.today()
+    async with session_factory() as session:
+        street_id = (
+            await session.execute(sa.select(col(Street.id)).order_by(col(Street.id)).limit(1))
+        ).scalar_one()
+        communities = set(
+            (
+                await session.execute(
+                    sa.select(col(Community.id)).where(col(Community.street_id) == street_id)
+                )
+            ).scalars()
+        )
+        elder = (
+            await session.execute(
+                sa.select(Elder).where(col(Elder.community_id).in_(communities)).limit(1)
+            )
+        ).scalar_one()
+        some_volunteer = (
+            await session.execute(sa.select(col(Pair.volunteer_id)).limit(1))
+        ).scalar_one()
+    async with transaction(session_factory) as session:
+        session.add(
+            PairRule(
+                kind=PairRuleKind.FORBID,
+                volunteer_id=some_volunteer,
+                elder_id=elder.id,  # type: ignore[arg-type]
+                reason="家属要求",
+            )
+        )
+    async with session_factory() as session:
+        data = await load_scope(
+            session, RunScope.STREETS, [street_id], max_distance_m=1500, today=today
+        )
+        expected_elders = (
+            await session.execute(
+                sa.select(sa.func.count())
+                .select_from(Elder)
+                .where(col(Elder.community_id).in_(communities), col(Elder.active))
+            )
+        ).scalar_one()
+        active_pairs = (
+            await session.execute(
+                sa.select(col(Pair.elder_id), col(Pair.volunteer_id))
+                .join(Elder, col(Elder.id) == col(Pair.elder_id))
+                .where(
+                    col(Elder.community_id).in_(communities),
+                    col(Pair.status) == PairStatus.ACTIVE,
+                )
+            )
+        ).all()
+    assert len(data.elders) == expected_elders > 0
+    assert {e.community_id for e in data.elders} <= communities
+    assert all(e.age >= 80 and e.street_id == street_id for e in data.elders)
+    assert sorted((e, v) for e, v in active_pairs) == data.existing
+    volunteer_ids = {v.id for v in data.volunteers}
+    assert {v for _, v in data.existing} <= volunteer_ids  # paired volunteers are always loaded
+    assert (elder.id, some_volunteer) in data.forbidden
+    assert data.pins == []
+    assert data.street_names[street_id].endswith("街道")
+    assert all(v.capacity > 0 for v in data.volunteers)
+
+
+def test_slot_codes_are_distinct_per_weekday_and_part() -> None:
+    codes = {slot_code(d, p) for d in range(7) for p in DayPart}
+    assert codes == set(range(21))
