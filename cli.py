@@ -84,6 +84,23 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    """Run one matching over a street (by name) or the whole district, with progress."""
+    from jobs.cli_match import match_from_cli
+
+    return asyncio.run(
+        match_from_cli(
+            settings,
+            street=args.street,
+            district=args.district,
+            max_distance_m=args.max_distance,
+            churn_budget=args.churn_budget,
+            street_floor=args.street_floor,
+            seed=args.seed,
+        )
+    )
+
+
 def cmd_export_schema(args: argparse.Namespace, _settings: Settings) -> int:
     from api.schema import schema_sdl
 
@@ -131,6 +148,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.add_argument("--no-migrate", action="store_true", help="do not run migrations first")
     demo.set_defaults(func=cmd_demo)
+
+    match = sub.add_parser("match", help="run a volunteer-elder matching and print its metrics")
+    where = match.add_mutually_exclusive_group(required=True)
+    where.add_argument("--street", help="the street's name, e.g. 东华门街道")
+    where.add_argument("--district", nargs="?", const="", help="the whole district (by name)")
+    match.add_argument("--max-distance", type=int, default=1500, help="walking limit in metres")
+    match.add_argument("--churn-budget", type=int, default=0, help="standing pairs it may break")
+    match.add_argument("--street-floor", type=float, help="share of each street to pair (0-1)")
+    match.add_argument("--seed", type=int, default=0, help="random seed (deterministic)")
+    match.set_defaults(func=cmd_match)
 
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("output", nargs="?", default="schema.graphql", help="file, or - for stdout")

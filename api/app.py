@@ -18,6 +18,8 @@ from strawberry.asgi import GraphQL
 from api.context import Context
 from api.loaders import Loaders
 from api.schema import build_schema
+from jobs.registry import make_runner
+from jobs.runner import JobRunner
 from models.db import SessionFactory, make_engine, make_session_factory
 from settings import Settings
 
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 class BangfuGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view with bangfu's per-request context."""
 
-    def __init__(self, settings: Settings, factory: SessionFactory) -> None:
+    def __init__(self, settings: Settings, factory: SessionFactory, runner: JobRunner) -> None:
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -35,6 +37,7 @@ class BangfuGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.factory = factory
+        self.runner = runner
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -45,6 +48,7 @@ class BangfuGraphQL(GraphQL[Context, None]):
             settings=self.settings,
             session_factory=self.factory,
             loaders=Loaders(self.factory),
+            runner=self.runner,
         )
 
 
@@ -52,7 +56,8 @@ def create_app(settings: Settings) -> Starlette:
     """Build the app for ``settings``; the engine is disposed when the app shuts down."""
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     factory = make_session_factory(engine)
-    graphql = BangfuGraphQL(settings, factory)
+    runner = make_runner(settings, factory)
+    graphql = BangfuGraphQL(settings, factory, runner)
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -72,6 +77,7 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
         yield {}
+        await runner.close()
         await engine.dispose()
 
     app = Starlette(
@@ -88,4 +94,5 @@ def create_app(settings: Settings) -> Starlette:
     app.state.engine = engine
     app.state.session_factory = factory
     app.state.settings = settings
+    app.state.runner = runner
     return app

@@ -11,6 +11,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as _Info
 
 from api.loaders import Loaders
+from jobs.runner import JobRunner
 from models.db import SessionFactory
 from settings import Settings
 
@@ -24,6 +25,7 @@ class Context:
     settings: Settings
     session_factory: SessionFactory
     loaders: Loaders
+    runner: JobRunner
     user: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -9,8 +9,13 @@ from models.enums import (
     Gender,
     IdentityCategory,
     LabourCapacity,
+    PairRuleKind,
     PairStatus,
+    Project,
+    ProposalStatus,
     Relation,
+    RunScope,
+    RunStatus,
     Skill,
     StationKind,
     StatusChangeKind,
@@ -27,3 +32,8 @@ RelationEnum = strawberry.enum(Relation, name="Relation")
 SkillEnum = strawberry.enum(Skill, name="Skill")
 StationKindEnum = strawberry.enum(StationKind, name="StationKind")
 StatusChangeKindEnum = strawberry.enum(StatusChangeKind, name="StatusChangeKind")
+PairRuleKindEnum = strawberry.enum(PairRuleKind, name="PairRuleKind")
+ProjectEnum = strawberry.enum(Project, name="Project")
+ProposalStatusEnum = strawberry.enum(ProposalStatus, name="ProposalStatus")
+RunScopeEnum = strawberry.enum(RunScope, name="RunScope")
+RunStatusEnum = strawberry.enum(RunStatus, name="RunStatus")

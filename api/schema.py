@@ -30,6 +30,14 @@ from api.households import (
     PersonNode,
     StatusChangeNode,
 )
+from api.matching import (
+    MatchingMutation,
+    MatchingQuery,
+    MatchingRunNode,
+    PairProposalNode,
+    PairRuleNode,
+    UnpairedElderNode,
+)
 from api.scalars import SCALARS
 from api.stations import StationMutation, StationNode, StationQuery
 from api.volunteers import VolunteerMutation, VolunteerNode, VolunteerQuery
@@ -47,6 +55,10 @@ NODE_TYPES: list[type[Entity]] = [
     ElderNode,
     PairNode,
     FundNode,
+    MatchingRunNode,
+    PairProposalNode,
+    UnpairedElderNode,
+    PairRuleNode,
 ]
 
 
@@ -75,7 +87,9 @@ async def _resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[relay.Nod
 
 
 @strawberry.type
-class Query(GeoQuery, StationQuery, VolunteerQuery, HouseholdQuery, ElderQuery, FundQuery):
+class Query(
+    GeoQuery, StationQuery, VolunteerQuery, HouseholdQuery, ElderQuery, FundQuery, MatchingQuery
+):
     @strawberry.field(description="Any object by its global id; null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         return (await _resolve_nodes(info, [id]))[0]
@@ -91,7 +105,13 @@ class Query(GeoQuery, StationQuery, VolunteerQuery, HouseholdQuery, ElderQuery, 
 
 @strawberry.type
 class Mutation(
-    GeoMutation, StationMutation, VolunteerMutation, HouseholdMutation, ElderMutation, FundMutation
+    GeoMutation,
+    StationMutation,
+    VolunteerMutation,
+    HouseholdMutation,
+    ElderMutation,
+    FundMutation,
+    MatchingMutation,
 ):
     pass
 

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from matching import slot_code
 from models.elder import ELDER_MIN_AGE, Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
-from models.enums import AssistanceStatus, DayPart, PairRuleKind, PairStatus, RunScope
+from models.enums import AssistanceStatus, PairRuleKind, PairStatus, RunScope
 from models.geo import Community, Street
 from models.household import Household, Person
 from models.matching_run import PairRule
@@ -31,14 +32,8 @@ from models.volunteer import (
     VolunteerSkill,
 )
 
-DAY_PARTS = list(DayPart)
 NEEDY = (AssistanceStatus.DIBAO, AssistanceStatus.SPECIAL_HARDSHIP)
 METRES_PER_DEGREE = 111_320.0
-
-
-def slot_code(weekday: int, part: DayPart) -> int:
-    """A weekly slot as one small integer: weekday * 3 + part of day."""
-    return weekday * len(DAY_PARTS) + DAY_PARTS.index(part)
 
 
 @dataclass
@@ -190,7 +185,7 @@ async def load_scope(
                 ).where(col(ElderVisitSlot.elder_id).in_(chunk))
             )
         ).all():
-            elder_slots[eid].add(slot_code(weekday, part))
+            elder_slots[eid].add(slot_code(weekday, part.value))
     languages = await _grouped(
         session, col(ElderLanguage.elder_id), col(ElderLanguage.language), ids_
     )
@@ -304,7 +299,7 @@ async def _load_volunteers(
                 ).where(col(VolunteerAvailability.volunteer_id).in_(chunk))
             )
         ).all():
-            slots[vid].add(slot_code(weekday, part))
+            slots[vid].add(slot_code(weekday, part.value))
     languages = await _grouped(
         session, col(VolunteerLanguage.volunteer_id), col(VolunteerLanguage.language), ids
     )

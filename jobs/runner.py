@@ -55,20 +55,24 @@ class InProcessRunner:
 
 
 class ArqRunner:
-    """Sends jobs to arq workers through Redis; the job id dedupes repeated enqueues."""
+    """Sends jobs to arq workers through Redis; the job id dedupes repeated enqueues.
 
-    def __init__(self, pool: Any) -> None:
-        self._pool = pool
+    The connection pool is made on first use, inside the running event loop.
+    """
 
-    @classmethod
-    async def connect(cls, redis_url: str) -> ArqRunner:
-        from arq import create_pool
-        from arq.connections import RedisSettings
-
-        return cls(await create_pool(RedisSettings.from_dsn(redis_url)))
+    def __init__(self, redis_url: str) -> None:
+        self._redis_url = redis_url
+        self._pool: Any = None
 
     async def enqueue(self, job: str, object_id: int) -> None:
+        if self._pool is None:
+            from arq import create_pool
+            from arq.connections import RedisSettings
+
+            self._pool = await create_pool(RedisSettings.from_dsn(self._redis_url))
         await self._pool.enqueue_job(job, object_id, _job_id=f"{job}:{object_id}")
 
     async def close(self) -> None:
-        await self._pool.aclose()
+        if self._pool is not None:
+            await self._pool.aclose()
+            self._pool = None

@@ -27,6 +27,11 @@ _SCOPE_MODELS = {
     RunScope.STREETS: Street,
     RunScope.COMMUNITIES: Community,
 }
+_SCOPE_LABELS = {
+    RunScope.DISTRICT: "scope.districtId",
+    RunScope.STREETS: "scope.streetIds[{index}]",
+    RunScope.COMMUNITIES: "scope.communityIds[{index}]",
+}
 _REASON = text(max_length=500)
 
 
@@ -55,7 +60,7 @@ async def start_run(
     )
     for index, scope_id in enumerate(scope_ids):
         if scope_id not in found:
-            label = f"scope.{scope.value}[{index}]"
+            label = _SCOPE_LABELS[scope].format(index=index)
             checker.add(ErrorCode.NOT_FOUND, f"{label}: no such {model.__name__.lower()}.", label)
     checker.raise_if_any()
     run = MatchingRun(

@@ -7,11 +7,11 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import col
 
-from jobs.pairing_data import load_scope, slot_code
+from jobs.pairing_data import load_scope
 from models.db import SessionFactory, transaction
 from models.demo import load_demo
 from models.elder import Elder
-from models.enums import DayPart, PairRuleKind, PairStatus, RunScope
+from models.enums import PairRuleKind, PairStatus, RunScope
 from models.geo import Community, Street
 from models.matching_run import PairRule
 from models.pair import Pair
@@ -23,9 +23,11 @@ async def test_street_scope_loads_its_elders_reachable_volunteers_pairs_and_rule
     await load_demo(session_factory, scale="small")
     today = date.today()
     async with session_factory() as session:
-        street_id = (
+        first_street = (
             await session.execute(sa.select(col(Street.id)).order_by(col(Street.id)).limit(1))
         ).scalar_one()
+        assert first_street is not None
+        street_id = first_street
         communities = set(
             (
                 await session.execute(
@@ -81,8 +83,3 @@ async def test_street_scope_loads_its_elders_reachable_volunteers_pairs_and_rule
     assert data.pins == []
     assert data.street_names[street_id].endswith("街道")
     assert all(v.capacity > 0 for v in data.volunteers)
-
-
-def test_slot_codes_are_distinct_per_weekday_and_part() -> None:
-    codes = {slot_code(d, p) for d in range(7) for p in DayPart}
-    assert codes == set(range(21))
