@@ -101,6 +101,19 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
+    """Run an arq worker for bangfu's jobs until stopped (SIGINT/SIGTERM)."""
+    from jobs.worker import make_worker
+
+    try:
+        worker = make_worker(settings)
+    except ValueError as exc:
+        print(f"worker: {exc}", file=sys.stderr)
+        return 2
+    worker.run()
+    return 0
+
+
 def cmd_export_schema(args: argparse.Namespace, _settings: Settings) -> int:
     from api.schema import schema_sdl
 
@@ -158,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--street-floor", type=float, help="share of each street to pair (0-1)")
     match.add_argument("--seed", type=int, default=0, help="random seed (deterministic)")
     match.set_defaults(func=cmd_match)
+
+    worker = sub.add_parser("worker", help="run background jobs from Redis (BANGFU_REDIS_URL)")
+    worker.set_defaults(func=cmd_worker)
 
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("output", nargs="?", default="schema.graphql", help="file, or - for stdout")

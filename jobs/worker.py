@@ -1,0 +1,55 @@
+"""The arq worker: the same job functions as in-process, fed from Redis.
+
+``bangfu worker`` starts one; settings come from the same ``BANGFU_*`` variables, read when
+the worker starts (not at import). Job arguments are ids only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import func
+from arq.connections import RedisSettings
+from arq.worker import Worker
+
+from jobs.registry import JOBS
+from models.db import make_engine, make_session_factory
+from settings import Settings
+
+JOB_TIMEOUT_S = 3600
+
+
+async def _startup(ctx: dict[str, Any]) -> None:
+    settings: Settings = ctx.get("settings") or Settings()
+    ctx["engine"] = make_engine(settings.database_url)
+    ctx["session_factory"] = make_session_factory(ctx["engine"])
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["engine"].dispose()
+
+
+def _task(name: str) -> Any:
+    job = JOBS[name]
+
+    async def task(ctx: dict[str, Any], object_id: int) -> None:
+        await job(ctx["session_factory"], object_id)
+
+    task.__qualname__ = task.__name__ = name
+    return func(task, name=name, timeout=JOB_TIMEOUT_S, max_tries=3)
+
+
+def make_worker(settings: Settings, *, burst: bool = False, handle_signals: bool = True) -> Worker:
+    """A worker for every job in :data:`jobs.registry.JOBS`."""
+    if not settings.redis_url:
+        raise ValueError("BANGFU_REDIS_URL is not set: a worker needs Redis")
+    return Worker(
+        functions=[_task(name) for name in JOBS],
+        redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        on_startup=_startup,
+        on_shutdown=_shutdown,
+        ctx={"settings": settings},
+        burst=burst,
+        handle_signals=handle_signals,
+        job_timeout=JOB_TIMEOUT_S,
+    )

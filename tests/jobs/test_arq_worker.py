@@ -1,0 +1,80 @@
+"""With Redis configured, a run started through the API is executed by a real arq worker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from redis.asyncio import Redis
+from sqlmodel import col
+
+from api.app import create_app
+from jobs.worker import make_worker
+from models.db import make_engine, make_session_factory
+from models.demo import load_demo
+from models.geo import Street
+from tests.api.builders import global_id
+from tests.api.conftest import Api, settings_for
+from tests.services import REDIS_URL, missing
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await asyncio.wait_for(client.ping(), timeout=3)
+    except (TimeoutError, OSError) as exc:
+        await client.aclose()
+        missing(f"Redis at {REDIS_URL}", exc)
+    await client.flushdb()
+    yield REDIS_URL
+    await client.flushdb()
+    await client.aclose()
+
+
+async def test_a_run_started_through_the_api_is_done_by_an_arq_worker(
+    db_url: str, redis_url: str
+) -> None:
+    engine = make_engine(db_url)
+    await load_demo(make_session_factory(engine), scale="small")
+    async with engine.connect() as conn:
+        street = (await conn.execute(sa.select(col(Street.id)).limit(1))).scalar_one()
+    await engine.dispose()
+
+    settings = settings_for(db_url, redis_url=redis_url)
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            api = Api(client)
+            started = await api.ok(
+                "matchingRunStart",
+                """mutation($input: MatchingRunStartInput!) { matchingRunStart(input: $input) {
+                   matchingRun { id status } errors { code field message } } }""",
+                input={"scope": {"streetIds": [global_id("Street", street)]}},
+            )
+            run_id = started["matchingRun"]["id"]
+            assert started["matchingRun"]["status"] == "QUEUED"
+
+            worker = make_worker(settings, burst=True, handle_signals=False)
+            try:
+                await worker.async_run()
+            finally:
+                await worker.close()
+            assert worker.jobs_complete == 1
+            assert worker.jobs_failed == 0
+
+            data = await api.data(
+                """query($id: ID!) { node(id: $id) { ... on MatchingRun {
+                   status metrics { eldersInScope eldersPaired } } } }""",
+                id=run_id,
+            )
+    finally:
+        await app.state.runner.close()
+        await app.state.engine.dispose()
+    run = data["node"]
+    assert run["status"] == "SUCCEEDED"
+    assert 0 < run["metrics"]["eldersPaired"] <= run["metrics"]["eldersInScope"]
