@@ -42,6 +42,7 @@ async def test_a_run_started_through_the_api_is_done_by_an_arq_worker(
     await load_demo(make_session_factory(engine), scale="small")
     async with engine.connect() as conn:
         street = (await conn.execute(sa.select(col(Street.id)).limit(1))).scalar_one()
+        assert street is not None
     await engine.dispose()
 
     settings = settings_for(db_url, redis_url=redis_url)
