@@ -101,6 +101,21 @@ async def _grouped(
     return groups
 
 
+async def _weekly_slots(
+    session: AsyncSession, model: Any, owner: str, ids: list[int]
+) -> dict[int, set[int]]:
+    """Each owner's weekly slots (availability or wanted visits) as slot codes."""
+    owner_column = getattr(model, owner)
+    slots: dict[int, set[int]] = defaultdict(set)
+    for chunk in _chunks(ids):
+        rows = await session.execute(
+            sa.select(owner_column, model.weekday, model.day_part).where(owner_column.in_(chunk))
+        )
+        for owner_id, weekday, part in rows.all():
+            slots[owner_id].add(slot_code(weekday, part.value))
+    return slots
+
+
 def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
     """IN lists in chunks (SQLite allows at most 32,766 parameters)."""
     return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
@@ -174,18 +189,7 @@ async def load_scope(
             )
         )
     ids_ = [e.id for e in elders]
-    elder_slots: dict[int, set[int]] = defaultdict(set)
-    for chunk in _chunks(ids_):
-        for eid, weekday, part in (
-            await session.execute(
-                sa.select(
-                    col(ElderVisitSlot.elder_id),
-                    col(ElderVisitSlot.weekday),
-                    col(ElderVisitSlot.day_part),
-                ).where(col(ElderVisitSlot.elder_id).in_(chunk))
-            )
-        ).all():
-            elder_slots[eid].add(slot_code(weekday, part.value))
+    elder_slots = await _weekly_slots(session, ElderVisitSlot, "elder_id", ids_)
     languages = await _grouped(
         session, col(ElderLanguage.elder_id), col(ElderLanguage.language), ids_
     )
@@ -288,18 +292,7 @@ async def _load_volunteers(
         ).all():
             if eid not in elder_ids:
                 busy[vid] += 1
-    slots: dict[int, set[int]] = defaultdict(set)
-    for chunk in _chunks(ids):
-        for vid, weekday, part in (
-            await session.execute(
-                sa.select(
-                    col(VolunteerAvailability.volunteer_id),
-                    col(VolunteerAvailability.weekday),
-                    col(VolunteerAvailability.day_part),
-                ).where(col(VolunteerAvailability.volunteer_id).in_(chunk))
-            )
-        ).all():
-            slots[vid].add(slot_code(weekday, part.value))
+    slots = await _weekly_slots(session, VolunteerAvailability, "volunteer_id", ids)
     languages = await _grouped(
         session, col(VolunteerLanguage.volunteer_id), col(VolunteerLanguage.language), ids
     )
