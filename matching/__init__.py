@@ -2,6 +2,21 @@
 
 Pairing (issue 3): ``pair(problem)`` proposes standing volunteer-elder pairs, ``violations``
 re-checks a result against every hard rule, ``greedy_pair`` is the nearest-first baseline.
+
+Building a problem from the tables (the jobs layer):
+
+- ``Elder``: ``priority=priority_tier(living_alone=..., age=..., needy=<dibao or special
+  hardship>, disabled=<disability_grade > 0>, waiting_days=...)``; ``required_gender`` from
+  ``preferred_volunteer_gender``; ``slots`` = ``{slot_code(weekday, day_part)}`` of the
+  elder's visit slots (none = any time); ``languages`` and ``needs`` are the codes as stored
+  (``CareNeed`` values); ``street`` the street id (coverage and floors are per street).
+- ``Volunteer``: the same ``slot_code`` for availability (none stated = can serve only elders
+  who state no slots); ``skills`` as ``Skill`` values (``DEFAULT_NEED_SKILLS`` maps needs to
+  skills); workplace coordinates only for volunteers who may serve near work.
+- ``ExistingPair`` for active pairs; pins and forbidden pairs as (elder id, volunteer id).
+  Every id they name must be in the problem: filter them to the run's scope first.
+- Call ``violations(problem, result)`` before saving; INFEASIBLE results carry
+  ``infeasible_reasons`` (pins that contradict the rules) and propose nothing.
 """
 
 from matching.check import violations

@@ -139,23 +139,28 @@ def nearest_points(
     anchors = _Anchors(enc)
     ne, n_points = enc.n_elders, anchors.lat.size
     k = max(1, min(params.max_candidates, n_points))
-    idx = np.full((ne, k), n_points, dtype=np.int64)
-    dist = np.full((ne, k), np.inf)
     if ne == 0 or n_points == 0:
-        return idx, dist, anchors
+        return np.full((ne, k), n_points, dtype=np.int64), np.full((ne, k), np.inf), anchors
     tree = cKDTree(anchors.points)
-    for limit in np.unique(enc.e_limit_m):
-        rows = np.flatnonzero(enc.e_limit_m == limit)
+
+    def query(rows: IntArray | slice, limit: float) -> tuple[FloatArray, npt.NDArray[np.int64]]:
         d, i = tree.query(
             anchors.elders[rows],
             k=k,
-            distance_upper_bound=anchors.query_radius(float(limit)),
+            distance_upper_bound=anchors.query_radius(limit),
             workers=workers,
         )
-        if rows.size == ne:  # one walking limit for everybody: no copy
-            return i.reshape(ne, k), d.reshape(ne, k), anchors
-        dist[rows] = d.reshape(rows.size, k)
-        idx[rows] = i.reshape(rows.size, k)
+        return d.reshape(-1, k), i.reshape(-1, k)
+
+    limits = sorted(set(enc.e_limit_m.tolist()))
+    if len(limits) == 1:  # one walking limit for everybody: the query's arrays as they are
+        dist, idx = query(slice(None), limits[0])
+        return idx, dist, anchors
+    idx = np.full((ne, k), n_points, dtype=np.int64)
+    dist = np.full((ne, k), np.inf)
+    for limit in limits:
+        rows = np.flatnonzero(enc.e_limit_m == limit)
+        dist[rows], idx[rows] = query(rows, limit)
     return idx, dist, anchors
 
 

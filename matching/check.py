@@ -42,7 +42,7 @@ def violations(problem: PairingProblem, result: PairingResult) -> list[str]:
     out += [
         f"pair ({p.elder_id}, {p.volunteer_id}) names an unknown person"
         for p in result.pairs
-        if p not in known
+        if p.elder_id not in elders or p.volunteer_id not in volunteers
     ]
     out += _distances(problem, known, elders, volunteers)
     for p in known:
@@ -51,7 +51,7 @@ def violations(problem: PairingProblem, result: PairingResult) -> list[str]:
             volunteers[p.volunteer_id],
             params,
             forbidden=(p.elder_id, p.volunteer_id) in forbidden,
-            tolerance_m=float("inf"),  # distance is checked per anchor above
+            distance=False,  # checked per reported anchor above, vectorised
         )
         out += [f"pair ({p.elder_id}, {p.volunteer_id}) breaks {r}" for r in rules]
     load = Counter(p.volunteer_id for p in known)

@@ -45,12 +45,17 @@ def greedy_pair(problem: PairingProblem, *, workers: int = -1) -> PairingResult:
     order = np.lexsort((cols, rows, cand.dist[rows, cols]))
     rows, cols = rows[order], cols[order]
     vols = safe[rows, cols]
-    left = plan.capacity.copy()
-    choice = np.full(enc.n_elders, -1, dtype=np.int64)
+    left = plan.capacity.tolist()
+    taken = [-1] * enc.n_elders
+    waiting = int(np.count_nonzero(usable.any(axis=1)))
     for e, c, v in zip(rows.tolist(), cols.tolist(), vols.tolist(), strict=True):
-        if choice[e] < 0 and left[v] > 0:
-            choice[e] = c
+        if taken[e] < 0 and left[v] > 0:
+            taken[e] = c
             left[v] -= 1
+            waiting -= 1
+            if waiting == 0:  # everyone who can be paired is
+                break
+    choice = np.array(taken, dtype=np.int64)
     model = PairingModel(
         cand,
         rows=plan.fixed < 0,

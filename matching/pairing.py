@@ -6,6 +6,7 @@ import gc
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from matching.model import PairingModel
 from matching.network import FlowError
 from matching.problem import PairingProblem
 from matching.result import PairingResult
+
+COARSER_TRIES = 2
+"""Retries with 10x coarser cost units when the flow's integers would overflow."""
 
 
 @contextmanager
@@ -58,7 +62,26 @@ def pair(
     """
     del seed  # see the docstring: nothing random happens
     with _collector_paused():
-        return _pair(problem, time_limit_s=time_limit_s, monolithic=monolithic, workers=workers)
+        for coarser in range(COARSER_TRIES + 1):
+            try:
+                result = _pair(
+                    problem, time_limit_s=time_limit_s, monolithic=monolithic, workers=workers
+                )
+            except FlowError as error:
+                if coarser == COARSER_TRIES:
+                    enc = encode(problem)
+                    reason = f"the flow solver failed ({error}); try a coarser cost_unit_m"
+                    return infeasible_result(enc, [reason], time.perf_counter())
+                # The scales that keep floors above priority above cost grow with the square
+                # of the instance; coarser cost units shrink them back into int64 range.
+                unit = problem.params.cost_unit_m * 10
+                problem = replace(problem, params=replace(problem.params, cost_unit_m=unit))
+                continue
+            if coarser:
+                note = f"costs rounded to {problem.params.cost_unit_m:g} m to fit the solver"
+                result = replace(result, notes=(*result.notes, note))
+            return result
+    raise AssertionError("unreachable")
 
 
 def _pair(
@@ -83,29 +106,19 @@ def _pair(
         workers=workers,
     )
     plan = make_plan(enc, cand, pinned if churn else kept_and_pinned, params.street_floor)
-    try:
-        if churn:
-            free = _model(enc, cand, plan, bonus=break_units(params), monolithic=monolithic)
-            fixed_plan = make_plan(enc, cand, kept_and_pinned, params.street_floor, like=plan)
-            fixed = _model(enc, cand, fixed_plan, bonus=0, monolithic=monolithic)
-            out = solve_with_budget(free, fixed, params.churn_budget, deadline=deadline)
-            model, choice, bound, solves, arcs = (
-                free,
-                out.choice,
-                out.bound,
-                out.solves,
-                out.flow_arcs,
-            )
-        else:
-            model = _model(enc, cand, plan, bonus=0, monolithic=monolithic)
-            sol = model.solve(deadline=deadline)
-            choice, solves, arcs = sol.choice, sol.solves, sol.flow_arcs
-            value = model.value(choice).total(model.weight_scale, model.floor_scale)
-            bound = value if sol.certified else None
-    except FlowError as error:
-        # The scales are chosen to fit OR-Tools' integer range; reaching this means they did not.
-        reason = f"the flow solver failed ({error}); try a coarser cost_unit_m"
-        return infeasible_result(enc, [reason], started)
+    if churn:
+        free = _model(enc, cand, plan, bonus=break_units(params), monolithic=monolithic)
+        fixed_plan = make_plan(enc, cand, kept_and_pinned, params.street_floor, like=plan)
+        fixed = _model(enc, cand, fixed_plan, bonus=0, monolithic=monolithic)
+        out = solve_with_budget(free, fixed, params.churn_budget, deadline=deadline)
+        model, choice, bound = free, out.choice, out.bound
+        solves, arcs = out.solves, out.flow_arcs
+    else:
+        model = _model(enc, cand, plan, bonus=0, monolithic=monolithic)
+        sol = model.solve(deadline=deadline)
+        choice, solves, arcs = sol.choice, sol.solves, sol.flow_arcs
+        value = model.value(choice).total(model.weight_scale, model.floor_scale)
+        bound = value if sol.certified else None
     return assemble(
         problem, enc, cand, commitments, plan, model, choice,
         bound=bound, solves=solves, flow_arcs=arcs, started=started,

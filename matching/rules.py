@@ -49,17 +49,20 @@ def broken_rules(
     params: PairingParams,
     *,
     forbidden: bool,
-    tolerance_m: float = 0.0,
+    distance: bool = True,
 ) -> list[str]:
-    """Human-readable hard rules this pair breaks (capacity aside); empty if it is allowed."""
+    """Human-readable hard rules this pair breaks (capacity aside); empty if it is allowed.
+
+    ``distance=False`` skips the walking limit (for callers that check it in bulk)."""
     out: list[str] = []
     limit = limit_m(elder, params)
-    _, distance = nearest_anchor(elder, volunteer)
-    if distance > limit + tolerance_m:
-        out.append(
-            f"distance: volunteer {volunteer.id} is {distance:.0f} m from elder {elder.id}"
-            f" (limit {limit} m)"
-        )
+    if distance:
+        _, metres = nearest_anchor(elder, volunteer)
+        if metres > limit:
+            out.append(
+                f"distance: volunteer {volunteer.id} is {metres:.0f} m from elder {elder.id}"
+                f" (limit {limit} m)"
+            )
     if elder.required_gender is not None and volunteer.gender != elder.required_gender:
         out.append(
             f"gender: elder {elder.id} asks for a {elder.required_gender} volunteer;"
