@@ -12,7 +12,9 @@ the whole candidate graph, so the solution is optimal over all arcs, not just th
 Scales: ``weight_scale`` M exceeds the largest possible difference in total cost, so one more
 unit of priority weight always beats any cost; ``floor_scale`` M2 likewise dominates priority.
 All components share the same scales, so the Lagrangian churn term (``lam``) means the same
-thing everywhere and a decomposed solve optimises exactly what a single flow would.
+thing everywhere and a decomposed solve optimises exactly what a single flow would. The scales
+define the objective and the duals that price left-out arcs; without floors or a churn price the
+solver itself reaches the same optimum with small costs (``network.solve_flow``).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow, min_cost_flow
 
 from matching.arrays import unique
 from matching.encoding import BoolArray, IntArray
@@ -44,6 +44,8 @@ class FlowGraph:
     """Arcs 0..n_pair_arcs-1 are the elder -> volunteer arcs, in the caller's order."""
     street: IntArray | None
     floor_cap: IntArray | None
+    priority: IntArray
+    """Each elder's priority weight (the source arcs cost ``-weight_scale * priority``)."""
 
     @property
     def sink(self) -> int:
@@ -99,6 +101,7 @@ def build_flow(
         n_pair_arcs=arc_elder.size,
         street=street,
         floor_cap=floor_cap,
+        priority=priority.astype(np.int64),
     )
 
 
@@ -119,18 +122,13 @@ def fits_int64(graph: FlowGraph) -> bool:
 def solve_flow(graph: FlowGraph, *, lexicographic: bool = True) -> BoolArray:
     """Which elder -> volunteer arcs carry flow in a min-cost flow. Raises FlowError.
 
-    With a ``lexicographic`` objective (floors, then priority, then cost) it first tries the
-    common case where every elder can be paired: then floors and priority are at their maximum
-    and only cost matters, so the flow runs without the bypass and without the large scales
-    (cost scaling takes fewer rounds on small costs); OR-Tools' own max-flow check reports
-    INFEASIBLE otherwise, and the full network is solved. A Lagrangian churn price breaks the
+    A ``lexicographic`` objective without floors (priority weight, then cost) is solved without
+    the large scale: see ``_by_priority_profile``. A Lagrangian churn price breaks the
     lexicographic order (keeping a pair may then outweigh pairing an elder), so callers pass
-    ``lexicographic=False`` while one is set.
+    ``lexicographic=False`` while one is set; that, and floors, take the one scaled flow.
     """
-    if lexicographic:
-        everyone = _everyone_paired(graph)
-        if everyone is not None:
-            return everyone
+    if lexicographic and graph.street is None:
+        return _by_priority_profile(graph)
     if not fits_int64(graph):
         raise FlowError("BAD_COST_RANGE (predicted)")
     used, status = _run(graph.tails, graph.heads, graph.caps, graph.costs, graph)
@@ -139,16 +137,77 @@ def solve_flow(graph: FlowGraph, *, lexicographic: bool = True) -> BoolArray:
     return used
 
 
-def _everyone_paired(graph: FlowGraph) -> BoolArray | None:
-    """The optimum if every elder can be paired (then floors and priority are at their
-    maximum and only cost matters), else None."""
-    m, ne, nv = graph.n_pair_arcs, graph.n_elders, graph.n_volunteers
-    costs = graph.costs.copy()
-    costs[m:] = 0
-    caps = graph.caps.copy()
-    caps[m + ne + nv] = 0  # no bypass: everyone must reach the sink through a volunteer
-    used, _ = _run(graph.tails, graph.heads, caps, costs, graph)
+def _by_priority_profile(graph: FlowGraph) -> BoolArray:
+    """The priority-then-cost optimum as one flow with small costs.
+
+    The sets of elders that can be paired together are the independent sets of a (transversal)
+    matroid, so every maximum-weight set pairs, for each weight w, exactly r(w) elders of
+    weight >= w, where r(w) is the maximum flow through those elders alone. Fixing how many
+    elders of each weight are paired (r(w) minus r of the next weight up) therefore fixes the
+    priority term at its optimum, and a min-cost flow that must pair exactly that profile
+    minimises cost among all priority-optimal pairings. Cost scaling on these small costs is
+    several times faster than on the scaled network, where many elders compete at equal
+    weight. The common case, where everyone can be paired, needs no maximum flow at all.
+    """
+    weights = np.unique(graph.priority)[::-1]
+    tier = np.searchsorted(-weights, -graph.priority)
+    sizes = np.bincount(tier, minlength=weights.size)
+    used = _with_profile(graph, tier, sizes)
+    if used is not None:
+        return used
+    ranks = np.array([_max_flow(graph, graph.priority >= w) for w in weights.tolist()])
+    profile = np.diff(ranks, prepend=0)
+    used = _with_profile(graph, tier, profile)
+    if used is None:  # cannot happen: the profile was just shown to be reachable
+        raise FlowError("the priority profile found by maximum flow is not feasible")
     return used
+
+
+def _with_profile(graph: FlowGraph, tier: IntArray, profile: IntArray) -> BoolArray | None:
+    """Min cost flow pairing exactly ``profile[t]`` elders of each weight class t; None if no
+    flow can. Nodes: elders, volunteers, T, S, then one node per class."""
+    m, ne, nv = graph.n_pair_arcs, graph.n_elders, graph.n_volunteers
+    nt = profile.size
+    classes = graph.source + 1 + np.arange(nt)
+    tails = np.concatenate(
+        [graph.tails[:m], classes[tier], nv_range(ne, nv), np.full(nt, graph.source)]
+    )
+    heads = np.concatenate([graph.heads[:m], np.arange(ne), np.full(nv, graph.sink), classes])
+    caps = np.concatenate(
+        [graph.caps[:m], np.ones(ne, np.int64), graph.caps[m + ne : m + ne + nv], profile]
+    )
+    costs = np.concatenate([graph.costs[:m], np.zeros(ne + nv + nt, np.int64)])
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64), costs
+    )
+    supply = np.zeros(graph.source + 1 + nt, dtype=np.int64)
+    supply[graph.source] = int(profile.sum())
+    supply[graph.sink] = -int(profile.sum())
+    flow.set_nodes_supplies(np.arange(supply.size, dtype=np.int32), supply)
+    if flow.solve() != flow.OPTIMAL:
+        return None
+    used: BoolArray = flow.flows(np.arange(m, dtype=np.int32)) > 0
+    return used
+
+
+def _max_flow(graph: FlowGraph, elders: BoolArray) -> int:
+    """How many of these elders can be paired at once."""
+    m, ne, nv = graph.n_pair_arcs, graph.n_elders, graph.n_volunteers
+    arcs = elders[graph.tails[:m]]
+    chosen = np.flatnonzero(elders)
+    tails = np.concatenate(
+        [np.full(chosen.size, graph.source), graph.tails[:m][arcs], nv_range(ne, nv)]
+    )
+    heads = np.concatenate([chosen, graph.heads[:m][arcs], np.full(nv, graph.sink)])
+    caps = np.concatenate(
+        [np.ones(chosen.size + int(arcs.sum()), np.int64), graph.caps[m + ne : m + ne + nv]]
+    )
+    flow = max_flow.SimpleMaxFlow()
+    flow.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), caps)
+    if flow.solve(graph.source, graph.sink) != flow.OPTIMAL:
+        raise FlowError("maximum flow failed")
+    return int(flow.optimal_flow())
 
 
 def _run(
