@@ -50,6 +50,14 @@ class StreetCoverage:
     floor_met: bool | None
 
 
+@strawberry.type(description="Where a run's time went, in seconds.")
+class RunTimings:
+    load_s: float = strawberry.field(description="Reading the scope from the database.")
+    solve_s: float = strawberry.field(description="Building the problem and optimising.")
+    check_s: float = strawberry.field(description="Re-checking every hard rule.")
+    save_s: float = strawberry.field(description="Writing proposals and explanations.")
+
+
 @strawberry.type(description="What a run achieved.")
 class RunMetrics:
     elders_in_scope: int
@@ -58,10 +66,19 @@ class RunMetrics:
     total_cost: int
     mean_distance_m: float
     pairs_kept: int
-    pairs_broken: int
+    pairs_broken: int = strawberry.field(
+        description="Standing pairs the run chose to break (within the churn budget)."
+    )
+    pairs_broken_forced: int = strawberry.field(
+        default=0,
+        description="Standing pairs that now break a hard rule, a pin or a capacity cut.",
+    )
     gini: float = strawberry.field(description="Gini coefficient of street coverage (0 = even).")
     streets: list[StreetCoverage]
     solve_seconds: float
+    timings: RunTimings | None = strawberry.field(
+        default=None, description="Seconds per phase of the job (None for older runs)."
+    )
 
 
 @strawberry.type(description="One cost term of a proposed pair.")
@@ -166,8 +183,9 @@ class MatchingRunNode(Entity):
             )
             for s in m.get("streets", [])
         ]
-        fields = {k: v for k, v in m.items() if k != "streets"}
-        return RunMetrics(streets=streets, **fields)
+        fields = {k: v for k, v in m.items() if k not in ("streets", "timings")}
+        timings = RunTimings(**m["timings"]) if "timings" in m else None
+        return RunMetrics(streets=streets, timings=timings, **fields)
 
     @strawberry.field(description="The run's proposals, by status.")
     async def proposals(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import date
 from typing import Any
 
@@ -93,6 +94,7 @@ async def run_matching(factory: SessionFactory, run_id: int) -> None:
 async def _execute(factory: SessionFactory, run: MatchingRun) -> None:
     assert run.id is not None
     params: dict[str, Any] = dict(run.params)
+    clock = time.perf_counter()
     async with factory() as session:
         data = await load_scope(
             session,
@@ -108,20 +110,31 @@ async def _execute(factory: SessionFactory, run: MatchingRun) -> None:
         "solving",
         f"{len(data.elders)} elders, {len(data.volunteers)} volunteers",
     )
+    timings = {"load_s": time.perf_counter() - clock}
+    clock = time.perf_counter()
     problem = build_problem(data, params)
     from matching import pair, violations
 
     result = await asyncio.to_thread(
         pair, problem, time_limit_s=float(params.get("time_limit_s", 60)), seed=run.seed
     )
-    broken = violations(problem, result)
+    timings["solve_s"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    broken = await asyncio.to_thread(violations, problem, result)
     if broken:
         raise RuntimeError(f"solver result breaks {len(broken)} rule(s): {broken[:3]}")
+    timings["check_s"] = time.perf_counter() - clock
     await _progress(factory, run.id, 80, "saving", f"{len(result.pairs)} pairs")
-    await _save(factory, run.id, data, result)
+    await _save(factory, run.id, data, result, timings)
 
 
-async def _save(factory: SessionFactory, run_id: int, data: ScopeData, result: Any) -> None:
+async def _save(
+    factory: SessionFactory, run_id: int, data: ScopeData, result: Any, timings: dict[str, float]
+) -> None:
+    """Proposals, explanations, metrics and the final status in one transaction.
+
+    ``timings`` (load, solve, check) gains ``save_s``: the writes up to the commit."""
+    clock = time.perf_counter()
     now = utcnow()
     existing = set(data.existing)
     proposals = [
@@ -183,7 +196,11 @@ async def _save(factory: SessionFactory, run_id: int, data: ScopeData, result: A
             await session.execute(sa.insert(UnpairedElder), unpaired[start : start + 2000])
         run.status = RunStatus.SUCCEEDED
         run.solver_status = str(getattr(result.status, "name", result.status))
-        run.metrics = run_metrics(data, result)
+        timings["save_s"] = time.perf_counter() - clock
+        run.metrics = {
+            **run_metrics(data, result),
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+        }
         run.progress_percent = 100
         run.progress_phase = "done"
         run.progress_message = f"{len(proposals)} pairs, {len(unpaired)} elders unpaired"

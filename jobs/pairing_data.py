@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -91,13 +92,25 @@ async def community_ids(session: AsyncSession, scope: RunScope, ids: list[int]) 
     return sorted(r.id for r in (await session.execute(stmt)).all())
 
 
+async def _chunked(
+    session: AsyncSession, statement: Callable[[list[int]], Any], ids: list[int]
+) -> list[Any]:
+    """All rows of ``statement(chunk)`` over the ids in chunks: SQLite and asyncpg both cap
+    the parameters of one statement (32,766 and 32,767), and a district has more elders."""
+    rows: list[Any] = []
+    for chunk in _chunks(ids):
+        rows += (await session.execute(statement(chunk))).all()
+    return rows
+
+
 async def _grouped(
     session: AsyncSession, key: Any, value: Any, ids: list[int]
 ) -> dict[int, set[Any]]:
     groups: dict[int, set[Any]] = defaultdict(set)
-    for chunk in _chunks(ids):
-        for k, v in (await session.execute(sa.select(key, value).where(key.in_(chunk)))).all():
-            groups[k].add(v)
+    for k, v in await _chunked(
+        session, lambda chunk: sa.select(key, value).where(key.in_(chunk)), ids
+    ):
+        groups[k].add(v)
     return groups
 
 
@@ -107,17 +120,20 @@ async def _weekly_slots(
     """Each owner's weekly slots (availability or wanted visits) as slot codes."""
     owner_column = getattr(model, owner)
     slots: dict[int, set[int]] = defaultdict(set)
-    for chunk in _chunks(ids):
-        rows = await session.execute(
-            sa.select(owner_column, model.weekday, model.day_part).where(owner_column.in_(chunk))
-        )
-        for owner_id, weekday, part in rows.all():
-            slots[owner_id].add(slot_code(weekday, part.value))
+    rows = await _chunked(
+        session,
+        lambda chunk: sa.select(owner_column, model.weekday, model.day_part).where(
+            owner_column.in_(chunk)
+        ),
+        ids,
+    )
+    for owner_id, weekday, part in rows:
+        slots[owner_id].add(slot_code(weekday, part.value))
     return slots
 
 
 def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
-    """IN lists in chunks (SQLite allows at most 32,766 parameters)."""
+    """IN lists in chunks (see ``_chunked``)."""
     return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
 
 
@@ -148,19 +164,17 @@ async def load_scope(
             .order_by(col(Elder.id))
         )
     ).all()
-    elder_ids = [e.id for e, _, _ in rows]
-    last_end = (
-        dict(
-            (
-                await session.execute(
-                    sa.select(col(Pair.elder_id), sa.func.max(Pair.ended_on))
-                    .where(col(Pair.elder_id).in_(elder_ids))
-                    .group_by(col(Pair.elder_id))
-                )
-            ).all()
+    elder_ids = [e.id for e, _, _ in rows if e.id is not None]
+    last_end = dict(
+        await _chunked(
+            session,
+            lambda chunk: (
+                sa.select(col(Pair.elder_id), sa.func.max(Pair.ended_on))
+                .where(col(Pair.elder_id).in_(chunk))
+                .group_by(col(Pair.elder_id))
+            ),
+            elder_ids,
         )
-        if elder_ids
-        else {}
     )
     elders: list[ElderRow] = []
     for elder, person, household in rows:
@@ -199,28 +213,20 @@ async def load_scope(
         e.languages = languages.get(e.id, set())
         e.needs = {str(n.value) for n in needs.get(e.id, set())}
 
-    existing_rows = (
-        (
-            await session.execute(
-                sa.select(col(Pair.elder_id), col(Pair.volunteer_id)).where(
-                    col(Pair.elder_id).in_(ids_), col(Pair.status) == PairStatus.ACTIVE
-                )
-            )
-        ).all()
-        if ids_
-        else []
+    existing_rows = await _chunked(
+        session,
+        lambda chunk: sa.select(col(Pair.elder_id), col(Pair.volunteer_id)).where(
+            col(Pair.elder_id).in_(chunk), col(Pair.status) == PairStatus.ACTIVE
+        ),
+        ids_,
     )
     existing = sorted((int(e), int(v)) for e, v in existing_rows)
-    rules = (
-        (
-            await session.execute(
-                sa.select(
-                    col(PairRule.kind), col(PairRule.elder_id), col(PairRule.volunteer_id)
-                ).where(col(PairRule.elder_id).in_(ids_), col(PairRule.active))
-            )
-        ).all()
-        if ids_
-        else []
+    rules = await _chunked(
+        session,
+        lambda chunk: sa.select(
+            col(PairRule.kind), col(PairRule.elder_id), col(PairRule.volunteer_id)
+        ).where(col(PairRule.elder_id).in_(chunk), col(PairRule.active)),
+        ids_,
     )
     pins = sorted((e, v) for k, e, v in rules if k is PairRuleKind.PIN)
     forbidden = sorted((e, v) for k, e, v in rules if k is PairRuleKind.FORBID)
@@ -258,40 +264,49 @@ async def _load_volunteers(
     def inside(lat: Any, lon: Any) -> Any:
         return sa.and_(lat.between(lat0, lat1), lon.between(lon0, lon1))
 
-    rows = (
+    usable = (col(Volunteer.active), col(Volunteer.capacity) > 0)
+    rows = list(
         (
             await session.execute(
-                sa.select(Volunteer)
-                .where(
-                    col(Volunteer.active),
-                    col(Volunteer.capacity) > 0,
+                sa.select(Volunteer).where(
+                    *usable,
                     sa.or_(
                         inside(col(Volunteer.home_latitude), col(Volunteer.home_longitude)),
                         inside(col(Volunteer.work_latitude), col(Volunteer.work_longitude)),
-                        col(Volunteer.id).in_(must or {0}),
                     ),
                 )
-                .order_by(col(Volunteer.id))
             )
         )
         .scalars()
         .all()
     )
+    # Volunteers of standing pairs and pins take part wherever they live now.
+    elsewhere = sorted(must - {v.id for v in rows})
+    if elsewhere:
+        rows += [
+            v
+            for (v,) in await _chunked(
+                session,
+                lambda chunk: sa.select(Volunteer).where(*usable, col(Volunteer.id).in_(chunk)),
+                elsewhere,
+            )
+        ]
+    rows.sort(key=lambda v: v.id or 0)
     ids = [v.id for v in rows if v.id is not None]
     # Pairs with elders outside the scope use up capacity this run cannot give away.
     elder_ids = {e.id for e in elders}
     busy: dict[int, int] = defaultdict(int)
-    for chunk in _chunks(ids):
-        for vid, eid in (
-            await session.execute(
-                sa.select(col(Pair.volunteer_id), col(Pair.elder_id)).where(
-                    col(Pair.volunteer_id).in_(chunk),
-                    col(Pair.status).in_((PairStatus.PROPOSED, PairStatus.ACTIVE)),
-                )
-            )
-        ).all():
-            if eid not in elder_ids:
-                busy[vid] += 1
+    busy_rows = await _chunked(
+        session,
+        lambda chunk: sa.select(col(Pair.volunteer_id), col(Pair.elder_id)).where(
+            col(Pair.volunteer_id).in_(chunk),
+            col(Pair.status).in_((PairStatus.PROPOSED, PairStatus.ACTIVE)),
+        ),
+        ids,
+    )
+    for vid, eid in busy_rows:
+        if eid not in elder_ids:
+            busy[vid] += 1
     slots = await _weekly_slots(session, VolunteerAvailability, "volunteer_id", ids)
     languages = await _grouped(
         session, col(VolunteerLanguage.volunteer_id), col(VolunteerLanguage.language), ids

@@ -95,6 +95,7 @@ def run_metrics(data: ScopeData, result: Any) -> dict[str, Any]:
         "mean_distance_m": float(metrics.mean_distance_m),
         "pairs_kept": int(metrics.pairs_kept),
         "pairs_broken": int(metrics.pairs_broken),
+        "pairs_broken_forced": int(metrics.pairs_broken_forced),
         "gini": float(metrics.gini),
         "solve_seconds": float(metrics.solve_time_s),
         "streets": streets,

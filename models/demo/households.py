@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from models.demo.common import (
@@ -59,6 +59,8 @@ class ElderInfo:
     id: int
     point: Point
     preferred_gender: Gender | None
+    slots: frozenset[tuple[int, DayPart]] = frozenset()
+    """Wanted visit times (none: any time)."""
 
 
 @dataclass
@@ -179,7 +181,7 @@ class _Builder:
                 "active": True,
             }
         )
-        self.elders.append(ElderInfo(elder_id, home, preferred))
+        info = ElderInfo(elder_id, home, preferred)
         for language in _elder_languages(rng):
             self.rows["elder_language"].append(
                 {
@@ -201,6 +203,7 @@ class _Builder:
                 }
             )
         slots = weighted_sample(rng, ALL_SLOTS, _VISIT_SLOT_WEIGHT, _VISIT_SLOT_COUNT.draw(rng))
+        self.elders.append(replace(info, slots=frozenset(slots)))
         for weekday, part in slots:
             self.rows["elder_visit_slot"].append(
                 {

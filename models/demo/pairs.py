@@ -97,7 +97,8 @@ def build_pairs(
     """ACTIVE pairs for about ``share`` of the elders, plus a few ENDED earlier pairs.
 
     An ACTIVE pair has an active volunteer within :data:`PAIR_RADIUS_M` who still has room under
-    their capacity, of the elder's preferred sex when one is stated; an elder has at most one.
+    their capacity, of the elder's preferred sex when one is stated, free at one of the elder's
+    wanted visit times when the elder states any; an elder has at most one.
     """
     homes = [v.home for v in volunteers]
     load = [0] * len(volunteers)
@@ -134,6 +135,7 @@ def build_pairs(
             return (
                 load[i] < v.capacity
                 and (elder.preferred_gender is None or v.gender is elder.preferred_gender)
+                and (not elder.slots or not elder.slots.isdisjoint(v.slots))
                 and distance_m(v.home, elder.point) <= PAIR_RADIUS_M
             )
 

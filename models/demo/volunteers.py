@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models.demo.common import (
     ALL_SLOTS,
@@ -59,6 +59,8 @@ class VolunteerInfo:
     gender: Gender
     capacity: int
     active: bool
+    slots: frozenset[tuple[int, DayPart]] = frozenset()
+    """Weekly availability."""
 
 
 def build_volunteers(
@@ -119,7 +121,7 @@ def build_volunteers(
                 "active": active,
             }
         )
-        infos.append(VolunteerInfo(volunteer_id, home, sex, capacity, active))
+        info = VolunteerInfo(volunteer_id, home, sex, capacity, active)
 
         memberships = [station]
         others = [s for s in by_street[station.street_index] if s.id != station.id]
@@ -152,7 +154,9 @@ def build_volunteers(
                     "language": language,
                 }
             )
-        for weekday, part in _availability(rng, birth_year):
+        availability = _availability(rng, birth_year)
+        infos.append(replace(info, slots=frozenset(availability)))
+        for weekday, part in availability:
             rows["volunteer_availability"].append(
                 {
                     **stamp,

@@ -19,6 +19,7 @@ START = f"""mutation($input: MatchingRunStartInput!) {{
 RUN = """query($id: ID!) { node(id: $id) { ... on MatchingRun {
   status solverStatus error progress { percent phase }
   metrics { eldersInScope eldersPaired pairsKept pairsBroken gini meanDistanceM
+            timings { loadS solveS checkS saveS }
             streets { streetName eligible paired coverage } }
   proposals(first: 100) { totalCount nodes { id status keepsExisting distanceM anchor
     costTerms { term value } elder { id } volunteer { id } } }
@@ -81,6 +82,8 @@ async def test_run_lifecycle_decisions_and_rules(app: Starlette, api: Api) -> No
     assert metrics["pairsBroken"] == 0  # churn budget 0 keeps every standing pair
     assert [s["streetName"] for s in metrics["streets"]]
     assert 0 <= metrics["gini"] <= 1
+    assert set(metrics["timings"]) == {"loadS", "solveS", "checkS", "saveS"}
+    assert all(seconds >= 0 for seconds in metrics["timings"].values())
     assert all(p["distanceM"] <= 1500 for p in run["proposals"]["nodes"])
     assert all(u["reason"] for u in run["unpaired"]["nodes"])
 
