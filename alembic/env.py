@@ -56,8 +56,30 @@ def run_migrations_offline() -> None:
 
 def _run_sync(connection: Connection) -> None:
     _configure(connection=connection)
-    with context.begin_transaction():
-        context.run_migrations()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds a table by dropping it: with foreign keys on, that cascades and
+        # deletes the rows of every table referring to it (a fund's budgets, say). SQLite
+        # ignores this pragma inside a transaction, so it goes to the raw connection first.
+        _raw_pragma(connection, "PRAGMA foreign_keys=OFF")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left dangling references: {broken[:5]}")
+    finally:
+        if sqlite:
+            _raw_pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _raw_pragma(connection: Connection, statement: str) -> None:
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
 
 
 async def run_migrations_online() -> None:

@@ -7,13 +7,17 @@ from models.enums import (
     CareNeed,
     DayPart,
     Gender,
+    GrantStatus,
+    HouseholdTag,
     IdentityCategory,
     LabourCapacity,
+    LedgerKind,
     PairRuleKind,
     PairStatus,
     Project,
     ProposalStatus,
     Relation,
+    RequestStatus,
     RunScope,
     RunStatus,
     Skill,
@@ -37,3 +41,7 @@ ProjectEnum = strawberry.enum(Project, name="Project")
 ProposalStatusEnum = strawberry.enum(ProposalStatus, name="ProposalStatus")
 RunScopeEnum = strawberry.enum(RunScope, name="RunScope")
 RunStatusEnum = strawberry.enum(RunStatus, name="RunStatus")
+HouseholdTagEnum = strawberry.enum(HouseholdTag, name="HouseholdTag")
+RequestStatusEnum = strawberry.enum(RequestStatus, name="RequestStatus")
+GrantStatusEnum = strawberry.enum(GrantStatus, name="GrantStatus")
+LedgerKindEnum = strawberry.enum(LedgerKind, name="LedgerKind")

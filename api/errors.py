@@ -46,21 +46,27 @@ async def run_command(
     """Run ``action`` in one transaction: all of it is committed, or none of it.
 
     Expected failures come back as user errors; anything else propagates (and is masked).
+    A unique or foreign-key violation means a concurrent change slipped between our checks
+    and our writes (two requests with one idempotency key, two creations of one name): the
+    action runs once more, when its checks see the other change and answer properly.
     """
-    try:
-        async with transaction(factory) as session:
-            result = await action(session)
-    except DomainError as exc:
-        return None, [UserError.of(p) for p in exc.problems]
-    except InputError as exc:
-        return None, [UserError.of(exc.problem)]
-    except IntegrityError:
-        # Checks run before writes, so this is a race with a concurrent change of the same data.
-        log.warning("integrity error in mutation (concurrent change)", exc_info=True)
-        problem = Problem(
-            ErrorCode.CONFLICT,
-            "Your change collided with another change made at the same time; nothing was "
-            "saved. Reload and try again.",
-        )
-        return None, [UserError.of(problem)]
-    return result, []
+    for attempt in range(2):
+        try:
+            async with transaction(factory) as session:
+                result = await action(session)
+        except DomainError as exc:
+            return None, [UserError.of(p) for p in exc.problems]
+        except InputError as exc:
+            return None, [UserError.of(exc.problem)]
+        except IntegrityError:
+            log.warning("integrity error in mutation (concurrent change)", exc_info=True)
+            if attempt == 0:
+                continue
+            problem = Problem(
+                ErrorCode.CONFLICT,
+                "Your change collided with another change made at the same time; nothing was "
+                "saved. Reload and try again.",
+            )
+            return None, [UserError.of(problem)]
+        return result, []
+    raise AssertionError("unreachable")

@@ -23,6 +23,14 @@ from api.elders import ElderMutation, ElderNode, ElderQuery, PairNode
 from api.entity import Entity
 from api.funds import FundMutation, FundNode, FundQuery
 from api.geo import CommunityNode, DistrictNode, GeoMutation, GeoQuery, StreetNode
+from api.grants import (
+    AssistanceRequestNode,
+    DonationNode,
+    GrantMutation,
+    GrantNode,
+    GrantQuery,
+    LedgerEntryNode,
+)
 from api.households import (
     HouseholdMutation,
     HouseholdNode,
@@ -55,6 +63,10 @@ NODE_TYPES: list[type[Entity]] = [
     ElderNode,
     PairNode,
     FundNode,
+    AssistanceRequestNode,
+    GrantNode,
+    DonationNode,
+    LedgerEntryNode,
     MatchingRunNode,
     PairProposalNode,
     UnpairedElderNode,
@@ -88,7 +100,14 @@ async def _resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[relay.Nod
 
 @strawberry.type
 class Query(
-    GeoQuery, StationQuery, VolunteerQuery, HouseholdQuery, ElderQuery, FundQuery, MatchingQuery
+    GeoQuery,
+    StationQuery,
+    VolunteerQuery,
+    HouseholdQuery,
+    ElderQuery,
+    FundQuery,
+    GrantQuery,
+    MatchingQuery,
 ):
     @strawberry.field(description="Any object by its global id; null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
@@ -111,6 +130,7 @@ class Mutation(
     HouseholdMutation,
     ElderMutation,
     FundMutation,
+    GrantMutation,
     MatchingMutation,
 ):
     pass

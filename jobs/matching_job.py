@@ -20,7 +20,7 @@ from sqlmodel import col
 from jobs.pairing_data import ScopeData, load_scope
 from jobs.pairing_problem import build_problem, run_metrics
 from models.base import utcnow
-from models.db import SessionFactory, transaction
+from models.db import IN_CHUNK, SessionFactory, transaction
 from models.enums import ProposalStatus, RunStatus
 from models.matching_run import MatchingRun, PairProposal, UnpairedElder
 
@@ -180,11 +180,11 @@ async def _save(
         await session.execute(sa.delete(PairProposal).where(col(PairProposal.run_id) == run_id))
         await session.execute(sa.delete(UnpairedElder).where(col(UnpairedElder.run_id) == run_id))
         # Open proposals of earlier runs for these elders are superseded by this run's.
-        for start in range(0, len(elder_ids), 5000):
+        for start in range(0, len(elder_ids), IN_CHUNK):
             await session.execute(
                 sa.update(PairProposal)
                 .where(
-                    col(PairProposal.elder_id).in_(elder_ids[start : start + 5000]),
+                    col(PairProposal.elder_id).in_(elder_ids[start : start + IN_CHUNK]),
                     col(PairProposal.status) == ProposalStatus.PROPOSED,
                     col(PairProposal.run_id) != run_id,
                 )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from matching import slot_code
+from models.db import rows_in_chunks
 from models.elder import ELDER_MIN_AGE, Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
 from models.enums import AssistanceStatus, PairRuleKind, PairStatus, RunScope
 from models.geo import Community, Street
@@ -92,22 +92,11 @@ async def community_ids(session: AsyncSession, scope: RunScope, ids: list[int]) 
     return sorted(r.id for r in (await session.execute(stmt)).all())
 
 
-async def _chunked(
-    session: AsyncSession, statement: Callable[[list[int]], Any], ids: list[int]
-) -> list[Any]:
-    """All rows of ``statement(chunk)`` over the ids in chunks: SQLite and asyncpg both cap
-    the parameters of one statement (32,766 and 32,767), and a district has more elders."""
-    rows: list[Any] = []
-    for chunk in _chunks(ids):
-        rows += (await session.execute(statement(chunk))).all()
-    return rows
-
-
 async def _grouped(
     session: AsyncSession, key: Any, value: Any, ids: list[int]
 ) -> dict[int, set[Any]]:
     groups: dict[int, set[Any]] = defaultdict(set)
-    for k, v in await _chunked(
+    for k, v in await rows_in_chunks(
         session, lambda chunk: sa.select(key, value).where(key.in_(chunk)), ids
     ):
         groups[k].add(v)
@@ -120,7 +109,7 @@ async def _weekly_slots(
     """Each owner's weekly slots (availability or wanted visits) as slot codes."""
     owner_column = getattr(model, owner)
     slots: dict[int, set[int]] = defaultdict(set)
-    rows = await _chunked(
+    rows = await rows_in_chunks(
         session,
         lambda chunk: sa.select(owner_column, model.weekday, model.day_part).where(
             owner_column.in_(chunk)
@@ -130,11 +119,6 @@ async def _weekly_slots(
     for owner_id, weekday, part in rows:
         slots[owner_id].add(slot_code(weekday, part.value))
     return slots
-
-
-def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
-    """IN lists in chunks (see ``_chunked``)."""
-    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
 
 
 async def load_scope(
@@ -166,7 +150,7 @@ async def load_scope(
     ).all()
     elder_ids = [e.id for e, _, _ in rows if e.id is not None]
     last_end = dict(
-        await _chunked(
+        await rows_in_chunks(
             session,
             lambda chunk: (
                 sa.select(col(Pair.elder_id), sa.func.max(Pair.ended_on))
@@ -213,7 +197,7 @@ async def load_scope(
         e.languages = languages.get(e.id, set())
         e.needs = {str(n.value) for n in needs.get(e.id, set())}
 
-    existing_rows = await _chunked(
+    existing_rows = await rows_in_chunks(
         session,
         lambda chunk: sa.select(col(Pair.elder_id), col(Pair.volunteer_id)).where(
             col(Pair.elder_id).in_(chunk), col(Pair.status) == PairStatus.ACTIVE
@@ -221,7 +205,7 @@ async def load_scope(
         ids_,
     )
     existing = sorted((int(e), int(v)) for e, v in existing_rows)
-    rules = await _chunked(
+    rules = await rows_in_chunks(
         session,
         lambda chunk: sa.select(
             col(PairRule.kind), col(PairRule.elder_id), col(PairRule.volunteer_id)
@@ -285,7 +269,7 @@ async def _load_volunteers(
     if elsewhere:
         rows += [
             v
-            for (v,) in await _chunked(
+            for (v,) in await rows_in_chunks(
                 session,
                 lambda chunk: sa.select(Volunteer).where(*usable, col(Volunteer.id).in_(chunk)),
                 elsewhere,
@@ -296,7 +280,7 @@ async def _load_volunteers(
     # Pairs with elders outside the scope use up capacity this run cannot give away.
     elder_ids = {e.id for e in elders}
     busy: dict[int, int] = defaultdict(int)
-    busy_rows = await _chunked(
+    busy_rows = await rows_in_chunks(
         session,
         lambda chunk: sa.select(col(Pair.volunteer_id), col(Pair.elder_id)).where(
             col(Pair.volunteer_id).in_(chunk),

@@ -6,6 +6,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic n
 from models.elder import Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
 from models.fund import CharityFund, FundBudget
 from models.geo import Community, District, Street
+from models.grant import AssistanceRequest, Donation, Grant, LedgerEntry
 from models.household import Household, HouseholdStatusChange, Person
 from models.matching_run import MatchingRun, PairProposal, PairRule, UnpairedElder
 from models.pair import Pair
@@ -19,16 +20,20 @@ from models.volunteer import (
 )
 
 __all__ = [
+    "AssistanceRequest",
     "CharityFund",
     "Community",
     "District",
+    "Donation",
     "Elder",
     "ElderCareNeed",
     "ElderLanguage",
     "ElderVisitSlot",
     "FundBudget",
+    "Grant",
     "Household",
     "HouseholdStatusChange",
+    "LedgerEntry",
     "MatchingRun",
     "Pair",
     "PairProposal",

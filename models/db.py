@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -70,3 +70,17 @@ async def transaction(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
     async with factory() as session, session.begin():
         await session.connection(execution_options={WRITE_OPTION: True})
         yield session
+
+
+IN_CHUNK = 5000
+"""Ids per IN list: SQLite and asyncpg cap the parameters of one statement (32,766 / 32,767)."""
+
+
+async def rows_in_chunks(
+    session: AsyncSession, statement: Callable[[list[int]], Any], ids: Sequence[int]
+) -> list[Any]:
+    """All rows of ``statement(chunk)`` over ``ids`` in chunks of :data:`IN_CHUNK`."""
+    rows: list[Any] = []
+    for start in range(0, len(ids), IN_CHUNK):
+        rows += (await session.execute(statement(list(ids[start : start + IN_CHUNK])))).all()
+    return rows

@@ -147,3 +147,57 @@ class ProposalStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
     SUPERSEDED = "superseded"
+
+
+class HouseholdTag(enum.StrEnum):
+    """What a restricted fund may pay for: facts about a household, derived from its rows."""
+
+    DIBAO = "dibao"
+    """On minimum-living support (低保)."""
+    SPECIAL_HARDSHIP = "special_hardship"
+    """On special-hardship support (特困)."""
+    LOW_INCOME = "low_income"
+    EDGE = "edge"
+    """Just above the line (低保边缘)."""
+    SERIOUS_ILLNESS = "serious_illness"
+    """A member with a serious illness."""
+    DISABILITY = "disability"
+    """A member with a certified disability."""
+    SCHOOL_AGE_CHILD = "school_age_child"
+    """A member aged 6 to 17, or a student."""
+    ELDER_80 = "elder_80"
+    """A member aged 80 or more."""
+
+
+class RequestStatus(enum.StrEnum):
+    """Where a household's request for money stands."""
+
+    SUBMITTED = "submitted"
+    IN_ALLOCATION = "in_allocation"
+    """An allocation run has proposed grants for it; a decision is pending."""
+    AWARDED = "awarded"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class GrantStatus(enum.StrEnum):
+    AWARDED = "awarded"
+    """Committed against the fund's budget; not paid yet."""
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    """Withdrawn before payment; the money went back to the fund."""
+
+
+class LedgerKind(enum.StrEnum):
+    """One movement of a fund's money (amounts are always positive; the kind gives the sign)."""
+
+    BUDGET = "budget"
+    """The yearly budget was set or raised."""
+    BUDGET_CUT = "budget_cut"
+    """The yearly budget was lowered (never below what is awarded)."""
+    DONATION = "donation"
+    """A restricted donation came in; it raises the year's budget."""
+    AWARD = "award"
+    PAYMENT = "payment"
+    CANCELLATION = "cancellation"
+    """An awarded, unpaid grant was cancelled."""

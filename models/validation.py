@@ -142,6 +142,10 @@ def distinct(value: Any) -> list[Any]:
     return result
 
 
+YEAR = int_range(2000, 2200)
+"""A budget or grant year."""
+
+
 def non_negative_fen(value: Any) -> int:
     """An amount of money in fen, zero or more."""
     if not isinstance(value, int) or isinstance(value, bool):
@@ -149,6 +153,13 @@ def non_negative_fen(value: Any) -> int:
     if value < 0:
         raise Invalid("must not be negative")
     return value
+
+
+def positive_fen(value: Any) -> int:
+    """An amount of money in fen, more than zero."""
+    if non_negative_fen(value) == 0:
+        raise Invalid("must be more than 0")
+    return int(value)
 
 
 def age_on(birth: date, day: date) -> int:

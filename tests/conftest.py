@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
@@ -51,8 +52,31 @@ async def empty_all_tables(engine: AsyncEngine) -> None:
     PostgreSQL. Ids are not reset; tests must not depend on them.
     """
     async with engine.begin() as conn:
+        guards = await conn.run_sync(_lift_ledger_guard)
         for table in reversed(SQLModel.metadata.sorted_tables):
             await conn.execute(table.delete())
+        await conn.run_sync(_restore_ledger_guard, guards)
+
+
+def _lift_ledger_guard(conn: Connection) -> list[str]:
+    """Switch off the ledger's append-only triggers inside the cleaning transaction (the
+    application never does this: only a database owner can). Returns what to restore."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_append_only")
+        return []
+    rows = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entry'"
+    ).all()
+    for name, _ in rows:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    return [sql for _, sql in rows]
+
+
+def _restore_ledger_guard(conn: Connection, triggers: list[str]) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_append_only")
+    for sql in triggers:
+        conn.exec_driver_sql(sql)
 
 
 @pytest.fixture

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from models.demo.common import Ids, Row
-from models.demo.vocab import BUDGET_YEAR, FUNDS
+from models.demo.vocab import BUDGET_YEAR, FUND_RULES, FUNDS
+from models.enums import LedgerKind
 
 
 def build_funds(ids: Ids, stamp: Row) -> dict[str, list[Row]]:
-    """One row per fund and one budget per fund for :data:`BUDGET_YEAR` (fixed, seed-free)."""
+    """One row per fund, its budget for :data:`BUDGET_YEAR` and the ledger's opening entry
+    for it (fixed, seed-free)."""
     funds: list[Row] = []
     budgets: list[Row] = []
+    ledger: list[Row] = []
     for spec in FUNDS:
         fund_id = ids.next("charity_fund")
+        tags, cap_yuan, min_yuan = FUND_RULES[spec.name]
         funds.append(
             {
                 **stamp,
@@ -20,6 +24,9 @@ def build_funds(ids: Ids, stamp: Row) -> dict[str, list[Row]]:
                 "name": spec.name,
                 "purpose": spec.purpose,
                 "active": True,
+                "eligible_tags": list(tags),
+                "household_cap_fen": None if cap_yuan is None else cap_yuan * 100,
+                "min_grant_fen": min_yuan * 100,
             }
         )
         budgets.append(
@@ -29,6 +36,21 @@ def build_funds(ids: Ids, stamp: Row) -> dict[str, list[Row]]:
                 "fund_id": fund_id,
                 "year": BUDGET_YEAR,
                 "budget_fen": spec.budget_yuan * 100,
+                "awarded_fen": 0,
+                "paid_fen": 0,
             }
         )
-    return {"charity_fund": funds, "fund_budget": budgets}
+        ledger.append(
+            {
+                **stamp,
+                "id": ids.next("ledger_entry"),
+                "fund_id": fund_id,
+                "year": BUDGET_YEAR,
+                "kind": LedgerKind.BUDGET,
+                "amount_fen": spec.budget_yuan * 100,
+                "grant_id": None,
+                "donation_id": None,
+                "note": "opening budget",
+            }
+        )
+    return {"charity_fund": funds, "fund_budget": budgets, "ledger_entry": ledger}

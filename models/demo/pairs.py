@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from itertools import accumulate
 
 from models.demo.common import (
     LAT_MIN,
@@ -47,13 +49,15 @@ class _Grid:
             int((point.longitude - LON_MIN) / self._dlon),
         )
 
-    def around(self, point: Point) -> list[int]:
+    def around(self, point: Point) -> list[list[int]]:
+        """The 3x3 cells' lists, not copied (a city-sized demo has 100,000s in them)."""
         row, col = self._cell(point)
-        found: list[int] = []
-        for dr in (-1, 0, 1):
-            for dc in (-1, 0, 1):
-                found.extend(self._cells.get((row + dr, col + dc), ()))
-        return found
+        return [
+            cell
+            for dr in (-1, 0, 1)
+            for dc in (-1, 0, 1)
+            if (cell := self._cells.get((row + dr, col + dc)))
+        ]
 
     def remove(self, index: int, home: Point) -> None:
         self._cells[self._cell(home)].remove(index)
@@ -68,7 +72,7 @@ def _distance_from(homes: list[Point], point: Point) -> Callable[[int], float]:
 
 def _pick(
     rng: random.Random,
-    candidates: list[int],
+    cells: list[list[int]],
     ok: Callable[[int], bool],
     dist: Callable[[int], float],
 ) -> int | None:
@@ -76,13 +80,20 @@ def _pick(
 
     Sampling keeps the district scale fast (thousands of volunteers within reach of each elder)
     while still spreading pairs over many volunteers instead of always taking the very nearest.
+    The cells are sampled as if they were one list, without building it.
     """
-    if not candidates:
+    ends = list(accumulate(len(cell) for cell in cells))
+    if not ends or ends[-1] == 0:
         return None
-    sample = [candidates[rng.randrange(len(candidates))] for _ in range(_SAMPLE)]
+
+    def nth(n: int) -> int:
+        k = bisect_right(ends, n)
+        return cells[k][n - (ends[k - 1] if k else 0)]
+
+    sample = [nth(rng.randrange(ends[-1])) for _ in range(_SAMPLE)]
     good = sorted({i for i in sample if ok(i)})
     if not good:
-        good = [i for i in candidates if ok(i)]
+        good = [i for cell in cells for i in cell if ok(i)]
     return min(good, key=lambda i: (dist(i), i)) if good else None
 
 

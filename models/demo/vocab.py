@@ -189,3 +189,26 @@ FUNDS: tuple[FundSpec, ...] = (
     FundSpec("精神康复帮扶专项基金", "资助困难精神障碍患者的康复治疗和社区康复活动。", 55_000),
     FundSpec("住房修缮帮扶专项基金", "资助困难家庭修缮危旧住房、改善居住条件。", 75_300),
 )
+
+FUND_RULES: dict[str, tuple[tuple[str, ...], int | None, int]] = {
+    # name: (household tags it may pay for (none: any household), cap per household per year
+    # in yuan (None: no cap), minimum grant in yuan)
+    "老年人慈善医疗卡专项基金": (("elder_80",), 3_000, 200),
+    "携手梦想助学专项基金": (("school_age_child",), 5_000, 500),
+    "困难家庭救助专项基金": (("dibao", "low_income", "edge"), 4_000, 300),
+    "重大疾病救助专项基金": (("serious_illness",), 20_000, 1_000),
+    "残疾人帮扶专项基金": (("disability",), 6_000, 300),
+    "困境儿童关爱专项基金": (("school_age_child",), 3_000, 200),
+    "高龄老人关爱专项基金": (("elder_80",), 2_000, 100),
+    "特困供养人员帮扶专项基金": (("special_hardship",), 5_000, 200),
+    "临时救助专项基金": ((), 5_000, 200),
+    "社区志愿服务专项基金": ((), 1_000, 100),
+    "助老餐桌专项基金": (("elder_80",), 1_500, 100),
+    "居家养老服务专项基金": (("elder_80", "disability"), 6_000, 500),
+    "心理关爱专项基金": ((), 2_000, 200),
+    "就业技能培训专项基金": (("dibao", "low_income", "edge"), 3_000, 300),
+    "冬季送温暖专项基金": (("dibao", "special_hardship", "low_income"), 800, 100),
+    "失独家庭关爱专项基金": ((), 3_000, 300),
+    "精神康复帮扶专项基金": (("serious_illness", "disability"), 8_000, 500),
+    "住房修缮帮扶专项基金": (("dibao", "special_hardship", "low_income"), 10_000, 1_000),
+}

@@ -135,7 +135,9 @@ Issue = tuple[str, str | None]
 BadCase = tuple[str, dict[str, Any], list[Issue]]
 """A bad-input case: ``(case id, input, the errors it must give)``."""
 
-_SUFFIX = re.compile(r"(Create|Update|Deactivate|StatusChange)$")
+_SUFFIX = re.compile(
+    r"(Create|Update|Deactivate|StatusChange|Award|Pay|Cancel|Record|Withdraw|Reject)$"
+)
 
 
 def global_id(type_name: str, number: int | str) -> str:

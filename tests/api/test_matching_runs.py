@@ -18,7 +18,7 @@ START = f"""mutation($input: MatchingRunStartInput!) {{
   matchingRunStart(input: $input) {{ matchingRun {{ id key status }} {ERRORS} }} }}"""
 RUN = """query($id: ID!) { node(id: $id) { ... on MatchingRun {
   status solverStatus error progress { percent phase }
-  metrics { eldersInScope eldersPaired pairsKept pairsBroken gini meanDistanceM
+  metrics { eldersInScope eldersPaired pairsKept pairsBroken pairsBrokenForced gini meanDistanceM
             timings { loadS solveS checkS saveS }
             streets { streetName eligible paired coverage } }
   proposals(first: 100) { totalCount nodes { id status keepsExisting distanceM anchor
@@ -80,6 +80,9 @@ async def test_run_lifecycle_decisions_and_rules(app: Starlette, api: Api) -> No
     assert metrics["eldersPaired"] == run["proposals"]["totalCount"]
     assert metrics["eldersPaired"] + run["unpaired"]["totalCount"] == metrics["eldersInScope"]
     assert metrics["pairsBroken"] == 0  # churn budget 0 keeps every standing pair
+    # The demo's standing pairs keep every hard rule, so none is broken by force either.
+    assert metrics["pairsKept"] > 0
+    assert metrics["pairsBrokenForced"] == 0
     assert [s["streetName"] for s in metrics["streets"]]
     assert 0 <= metrics["gini"] <= 1
     assert set(metrics["timings"]) == {"loadS", "solveS", "checkS", "saveS"}

@@ -185,3 +185,63 @@ def test_one_head_and_a_linear_history() -> None:
     for revision in chain:
         assert not revision.is_merge_point, f"{revision.revision} merges branches"
         assert not revision.is_branch_point, f"{revision.revision} starts a branch"
+
+
+def row_counts(conn: Connection) -> dict[str, int]:
+    return {
+        name: int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+        for name, table in SQLModel.metadata.tables.items()
+        if name in sa.inspect(conn).get_table_names()
+    }
+
+
+async def test_a_step_down_and_up_keeps_every_row(empty_url: str) -> None:
+    """Batch mode rebuilds tables on SQLite; with foreign keys on, dropping a parent table
+    would cascade into its children. The data must come through whole."""
+    from models.db import make_session_factory
+    from models.demo import load_demo
+
+    await asyncio.to_thread(upgrade, empty_url)
+    engine = make_engine(empty_url)
+    try:
+        await load_demo(make_session_factory(engine))
+    finally:
+        await engine.dispose()
+    before = await inspect_db(empty_url, row_counts)
+    assert before["fund_budget"] == 18
+    assert before["ledger_entry"] == 18  # one opening budget row per fund
+
+    previous = script_directory().get_revision(head_revision()).down_revision
+    assert isinstance(previous, str)
+    await asyncio.to_thread(downgrade, empty_url, previous)
+    await asyncio.to_thread(upgrade, empty_url)
+
+    assert await inspect_db(empty_url, row_counts) == before
+
+
+def rewrite_ledger(statement: str) -> Callable[[Connection], None]:
+    def run(conn: Connection) -> None:
+        conn.exec_driver_sql(statement)
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE ledger_entry SET amount_fen = 1", "DELETE FROM ledger_entry"]
+)
+async def test_the_ledger_cannot_be_rewritten_in_the_database(
+    empty_url: str, statement: str
+) -> None:
+    from models.db import make_session_factory
+    from models.demo import load_demo
+
+    await asyncio.to_thread(upgrade, empty_url)
+    engine = make_engine(empty_url)
+    try:
+        await load_demo(make_session_factory(engine))
+    finally:
+        await engine.dispose()
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        await inspect_db(empty_url, rewrite_ledger(statement))
+    counts = await inspect_db(empty_url, row_counts)
+    assert counts["ledger_entry"] == 18
