@@ -1,15 +1,9 @@
-"""The matching-run job: load the scope, solve off the event loop, check, save in one go.
-
-At-least-once delivery is made exactly-once in effect: the run row is the key. A run that
-already finished is left alone; the proposals, the explanations and the final status are
-written in one transaction, so a job killed half-way leaves nothing half-written and a
-re-execution starts cleanly.
-"""
+"""The matching-run job: load the scope, solve off the event loop, check, save in one go
+(the lifecycle, exactly-once in effect, is ``jobs.run_lifecycle``'s)."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from datetime import date
 from typing import Any
@@ -17,78 +11,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
+from jobs import run_lifecycle as lifecycle
 from jobs.pairing_data import ScopeData, load_scope
 from jobs.pairing_problem import build_problem, run_metrics
 from models.base import utcnow
-from models.db import IN_CHUNK, SessionFactory, transaction
-from models.enums import ProposalStatus, RunStatus
+from models.db import IN_CHUNK, SessionFactory
+from models.enums import ProposalStatus
 from models.matching_run import MatchingRun, PairProposal, UnpairedElder
-
-log = logging.getLogger(__name__)
-
-FINISHED = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)
-
-
-class RunCancelled(Exception):
-    """The run was cancelled while the job worked on it."""
-
-
-async def _progress(
-    factory: SessionFactory, run_id: int, percent: int, phase: str, message: str = ""
-) -> None:
-    """Record progress in its own short transaction; stop if the run was cancelled."""
-    async with transaction(factory) as session:
-        result = await session.execute(
-            sa.update(MatchingRun)
-            .where(col(MatchingRun.id) == run_id, col(MatchingRun.status) == RunStatus.RUNNING)
-            .values(
-                progress_percent=percent,
-                progress_phase=phase,
-                progress_message=message,
-                updated_at=utcnow(),
-            )
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise RunCancelled(run_id)
-
-
-async def _claim(factory: SessionFactory, run_id: int) -> MatchingRun | None:
-    """Mark the run running; None when there is nothing to do (finished or unknown)."""
-    async with transaction(factory) as session:
-        run = await session.get(MatchingRun, run_id)
-        if run is None or run.status in FINISHED:
-            return None
-        run.status = RunStatus.RUNNING
-        run.started_at = run.started_at or utcnow()
-        run.progress_phase = "loading"
-        run.progress_percent = 5
-        run.version += 1
-        return run
 
 
 async def run_matching(factory: SessionFactory, run_id: int) -> None:
     """The job: idempotent by the run id; arguments are ids only."""
-    run = await _claim(factory, run_id)
-    if run is None:
-        return
-    try:
-        await _execute(factory, run)
-    except RunCancelled:
-        log.info("matching run %s was cancelled", run_id)
-    except Exception as exc:
-        log.exception("matching run %s failed", run_id)
-        async with transaction(factory) as session:
-            await session.execute(
-                sa.update(MatchingRun)
-                .where(col(MatchingRun.id) == run_id, col(MatchingRun.status) == RunStatus.RUNNING)
-                .values(
-                    status=RunStatus.FAILED,
-                    error=f"{type(exc).__name__}: the run failed; see the server log.",
-                    finished_at=utcnow(),
-                    version=MatchingRun.version + 1,
-                    updated_at=utcnow(),
-                )
-            )
+    await lifecycle.execute(factory, MatchingRun, run_id, lambda run: _execute(factory, run))
 
 
 async def _execute(factory: SessionFactory, run: MatchingRun) -> None:
@@ -103,8 +37,9 @@ async def _execute(factory: SessionFactory, run: MatchingRun) -> None:
             max_distance_m=int(params.get("max_distance_m", 1500)),
             today=date.today(),
         )
-    await _progress(
+    await lifecycle.progress(
         factory,
+        MatchingRun,
         run.id,
         30,
         "solving",
@@ -124,7 +59,9 @@ async def _execute(factory: SessionFactory, run: MatchingRun) -> None:
     if broken:
         raise RuntimeError(f"solver result breaks {len(broken)} rule(s): {broken[:3]}")
     timings["check_s"] = time.perf_counter() - clock
-    await _progress(factory, run.id, 80, "saving", f"{len(result.pairs)} pairs")
+    await lifecycle.progress(
+        factory, MatchingRun, run.id, 80, "saving", f"{len(result.pairs)} pairs"
+    )
     await _save(factory, run.id, data, result, timings)
 
 
@@ -172,10 +109,7 @@ async def _save(
         for u in result.unpaired
     ]
     elder_ids = [e.id for e in data.elders]
-    async with transaction(factory) as session:
-        run = await session.get(MatchingRun, run_id, with_for_update=True)
-        if run is None or run.status is not RunStatus.RUNNING:
-            raise RunCancelled(run_id)
+    async with lifecycle.finishing(factory, MatchingRun, run_id) as (session, run):
         # A re-executed job replaces nothing twice: whatever an earlier attempt saved goes.
         await session.execute(sa.delete(PairProposal).where(col(PairProposal.run_id) == run_id))
         await session.execute(sa.delete(UnpairedElder).where(col(UnpairedElder.run_id) == run_id))
@@ -194,15 +128,10 @@ async def _save(
             await session.execute(sa.insert(PairProposal), proposals[start : start + 2000])
         for start in range(0, len(unpaired), 2000):
             await session.execute(sa.insert(UnpairedElder), unpaired[start : start + 2000])
-        run.status = RunStatus.SUCCEEDED
         run.solver_status = str(getattr(result.status, "name", result.status))
         timings["save_s"] = time.perf_counter() - clock
         run.metrics = {
             **run_metrics(data, result),
             "timings": {k: round(v, 3) for k, v in timings.items()},
         }
-        run.progress_percent = 100
-        run.progress_phase = "done"
         run.progress_message = f"{len(proposals)} pairs, {len(unpaired)} elders unpaired"
-        run.finished_at = now
-        run.version += 1

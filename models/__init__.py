@@ -3,6 +3,7 @@
 Importing this package registers every table on ``SQLModel.metadata`` (Alembic needs that).
 """
 
+from models.allocation_run import AllocationOutcome, AllocationProposal, AllocationRun
 from models.elder import Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
 from models.fund import CharityFund, FundBudget
 from models.geo import Community, District, Street
@@ -20,6 +21,9 @@ from models.volunteer import (
 )
 
 __all__ = [
+    "AllocationOutcome",
+    "AllocationProposal",
+    "AllocationRun",
     "AssistanceRequest",
     "CharityFund",
     "Community",

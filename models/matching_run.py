@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field
 
 from models.base import Table, UTCDateTime, Versioned, enum_type
-from models.enums import PairRuleKind, Project, ProposalStatus, RunScope, RunStatus
+from models.enums import PairRuleKind, Project, ProposalStatus, RunScope
+from models.runs import RunFields, progress_check
 
 _ACTIVE = "active"
 
@@ -36,31 +36,16 @@ class PairRule(Table, Versioned, table=True):
     active: bool = Field(default=True, index=True)
 
 
-class MatchingRun(Table, Versioned, table=True):
+class MatchingRun(Table, Versioned, RunFields, table=True):
     """One optimisation over a scope: queued, running, then succeeded, failed or cancelled."""
 
     __tablename__ = "matching_run"
-    __table_args__ = (
-        sa.CheckConstraint("progress_percent BETWEEN 0 AND 100", name="progress_range"),
-    )
+    __table_args__ = (progress_check(),)
 
-    key: str = Field(max_length=128, unique=True)
-    """Idempotency key: starting a run with a key that exists returns that run."""
     project: Project = Field(sa_type=enum_type(Project))
     scope: RunScope = Field(sa_type=enum_type(RunScope))
     scope_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
     """District id, street ids or community ids, by ``scope``."""
-    params: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
-    seed: int = 0
-    status: RunStatus = Field(sa_type=enum_type(RunStatus), index=True)
-    progress_percent: int = 0
-    progress_phase: str = Field(default="queued", max_length=32)
-    progress_message: str = Field(default="", max_length=500)
-    error: str | None = Field(default=None, max_length=2000)
-    solver_status: str | None = Field(default=None, max_length=32)
-    metrics: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
-    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class PairProposal(Table, Versioned, table=True):

@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.base import utcnow
+from models.commands import runs
 from models.commands.crud import EntitySpec, FieldSpec, Reference, check_version, get_or_raise
 from models.commands.crud import create as crud_create
 from models.elder import Elder
-from models.enums import PairRuleKind, PairStatus, Project, ProposalStatus, RunScope, RunStatus
+from models.enums import PairRuleKind, PairStatus, Project, ProposalStatus, RunScope
 from models.errors import DomainError, ErrorCode
 from models.geo import Community, District, Street
 from models.matching_run import MatchingRun, PairProposal, PairRule
@@ -49,7 +50,7 @@ async def start_run(
     existing = (
         await session.execute(sa.select(MatchingRun).where(col(MatchingRun.key) == key))
     ).scalar_one_or_none()
-    if existing is not None:
+    if existing is not None:  # before validating: a replay of a start succeeds as it did
         return existing, False
     checker = Checker()
     if not scope_ids:
@@ -63,32 +64,21 @@ async def start_run(
             label = _SCOPE_LABELS[scope].format(index=index)
             checker.add(ErrorCode.NOT_FOUND, f"{label}: no such {model.__name__.lower()}.", label)
     checker.raise_if_any()
-    run = MatchingRun(
+    return await runs.start(
+        session,
+        MatchingRun,
         key=key,
         project=project,
         scope=scope,
         scope_ids=sorted(set(scope_ids)),
         params=params,
         seed=seed,
-        status=RunStatus.QUEUED,
     )
-    session.add(run)
-    await session.flush()
-    return run, True
 
 
 async def cancel_run(session: AsyncSession, run_id: int) -> MatchingRun:
     """Cancel a queued or running run; its job stops at its next checkpoint."""
-    run = await get_or_raise(session, MatchingRun, run_id, noun="matching run")
-    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
-        raise DomainError.one(
-            ErrorCode.INVALID_STATE, f"This run has already {run.status.value}.", "id"
-        )
-    run.status = RunStatus.CANCELLED
-    run.finished_at = utcnow()
-    run.version += 1
-    await session.flush()
-    return run
+    return await runs.cancel(session, MatchingRun, run_id, "matching run")
 
 
 async def _proposal_for_decision(

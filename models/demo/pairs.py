@@ -90,9 +90,13 @@ def _pick(
         k = bisect_right(ends, n)
         return cells[k][n - (ends[k - 1] if k else 0)]
 
-    sample = [nth(rng.randrange(ends[-1])) for _ in range(_SAMPLE)]
-    good = sorted({i for i in sample if ok(i)})
-    if not good:
+    good: list[int] = []
+    for size in (_SAMPLE, 16 * _SAMPLE):  # a wider sample before scanning every cell
+        sample = [nth(rng.randrange(ends[-1])) for _ in range(size)]
+        good = sorted({i for i in sample if ok(i)})
+        if good:
+            break
+    else:
         good = [i for cell in cells for i in cell if ok(i)]
     return min(good, key=lambda i: (dist(i), i)) if good else None
 

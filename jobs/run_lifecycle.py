@@ -1,0 +1,121 @@
+"""The lifecycle every run job shares: claim, progress, succeed or fail; cancellable.
+
+At-least-once delivery is made exactly-once in effect: the run row is the key. A run that
+already finished is left alone; a job writes its results and the final status in one
+transaction (``finishing``), so a job killed half-way leaves nothing half-written and a
+re-execution starts cleanly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import Table, utcnow
+from models.db import SessionFactory, transaction
+from models.enums import RunStatus
+from models.runs import FINISHED
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R", bound=Table)
+
+
+class RunCancelled(Exception):
+    """The run was cancelled while the job worked on it."""
+
+
+async def progress(
+    factory: SessionFactory,
+    model: type[Table],
+    run_id: int,
+    percent: int,
+    phase: str,
+    message: str = "",
+) -> None:
+    """Record progress in its own short transaction; stop if the run was cancelled."""
+    table: Any = model
+    async with transaction(factory) as session:
+        result = await session.execute(
+            sa.update(table)
+            .where(table.id == run_id, table.status == RunStatus.RUNNING)
+            .values(
+                progress_percent=percent,
+                progress_phase=phase,
+                progress_message=message[:500],
+                updated_at=utcnow(),
+            )
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise RunCancelled(run_id)
+
+
+async def _claim(factory: SessionFactory, model: type[R], run_id: int) -> R | None:
+    """Mark the run running; None when there is nothing to do (finished or unknown)."""
+    async with transaction(factory) as session:
+        run: Any = await session.get(model, run_id)
+        if run is None or run.status in FINISHED:
+            return None
+        run.status = RunStatus.RUNNING
+        run.started_at = run.started_at or utcnow()
+        run.progress_phase = "loading"
+        run.progress_percent = 5
+        run.version += 1
+        claimed: R = run
+        return claimed
+
+
+async def execute(
+    factory: SessionFactory,
+    model: type[R],
+    run_id: int,
+    body: Callable[[R], Awaitable[None]],
+) -> None:
+    """Run ``body(run)`` for a claimable run; record a failure (masked for clients, full in
+    the log); a cancellation just stops."""
+    run = await _claim(factory, model, run_id)
+    if run is None:
+        return
+    try:
+        await body(run)
+    except RunCancelled:
+        log.info("%s %s was cancelled", model.__name__, run_id)
+    except Exception as exc:
+        log.exception("%s %s failed", model.__name__, run_id)
+        table: Any = model
+        async with transaction(factory) as session:
+            await session.execute(
+                sa.update(table)
+                .where(table.id == run_id, table.status == RunStatus.RUNNING)
+                .values(
+                    status=RunStatus.FAILED,
+                    error=f"{type(exc).__name__}: the run failed; see the server log.",
+                    finished_at=utcnow(),
+                    version=table.version + 1,
+                    updated_at=utcnow(),
+                )
+            )
+
+
+@asynccontextmanager
+async def finishing(
+    factory: SessionFactory, model: type[R], run_id: int
+) -> AsyncIterator[tuple[AsyncSession, R]]:
+    """The transaction that saves a run's results: the run row locked and still RUNNING
+    (else RunCancelled), marked SUCCEEDED at 100 % when the block completes. The block sets
+    ``solver_status``, ``metrics`` and ``progress_message``."""
+    async with transaction(factory) as session:
+        run: Any = await session.get(model, run_id, with_for_update=True)
+        if run is None or run.status is not RunStatus.RUNNING:
+            raise RunCancelled(run_id)
+        yield session, run
+        run.status = RunStatus.SUCCEEDED
+        run.progress_percent = 100
+        run.progress_phase = "done"
+        run.finished_at = utcnow()
+        run.version += 1
