@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from graphql import GraphQLError
 from strawberry import relay
 
@@ -25,7 +27,7 @@ def decode_id(value: str, type_name: str, field: str = "id") -> int:
     return number
 
 
-def decode_ids(values: list[str], type_name: str, field: str) -> list[int]:
+def decode_ids(values: Sequence[str], type_name: str, field: str) -> list[int]:
     """Decode a list of global ids; errors name the position (``stationIds[2]``)."""
     return [decode_id(v, type_name, f"{field}[{i}]") for i, v in enumerate(values)]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -15,11 +13,11 @@ from api.context import Info
 from api.elders import ElderNode, PairNode
 from api.entity import VERSION_DOC, Entity, load_node
 from api.enums import PairRuleKindEnum, ProjectEnum, ProposalStatusEnum, RunScopeEnum, RunStatusEnum
-from api.errors import run_command
 from api.ids import decode_id, decode_ids, encode_id, filter_id
 from api.mutations import deactivate_mutation, mutation, payload_type
 from api.nodes import from_row
 from api.pagination import Connection, paginate
+from api.runs import CancelRunInput, Run, RunTimings, default_key, start_run, timings
 from api.volunteers import VolunteerNode
 from models.commands import matching as commands
 from models.enums import Project, RunScope
@@ -33,13 +31,6 @@ _SCOPE_TYPES = {
 }
 
 
-@strawberry.type(description="Where a run is: phase, percent, and a line for people.")
-class RunProgress:
-    percent: int
-    phase: str
-    message: str
-
-
 @strawberry.type(description="Coverage of one street's eligible elders.")
 class StreetCoverage:
     street_id: strawberry.ID
@@ -48,14 +39,6 @@ class StreetCoverage:
     paired: int
     coverage: float
     floor_met: bool | None
-
-
-@strawberry.type(description="Where a run's time went, in seconds.")
-class RunTimings:
-    load_s: float = strawberry.field(description="Reading the scope from the database.")
-    solve_s: float = strawberry.field(description="Building the problem and optimising.")
-    check_s: float = strawberry.field(description="Re-checking every hard rule.")
-    save_s: float = strawberry.field(description="Writing proposals and explanations.")
 
 
 @strawberry.type(description="What a run achieved.")
@@ -137,35 +120,16 @@ class UnpairedElderNode(Entity):
 
 
 @strawberry.type(name="MatchingRun", description="One pairing optimisation over a scope.")
-class MatchingRunNode(Entity):
+class MatchingRunNode(Entity, Run):
     model = MatchingRun
     version: int = strawberry.field(description=VERSION_DOC)
-    key: str
     project: ProjectEnum  # type: ignore[valid-type]
     scope: RunScopeEnum  # type: ignore[valid-type]
-    seed: int
-    status: RunStatusEnum  # type: ignore[valid-type]
-    error: str | None
-    solver_status: str | None
-    started_at: datetime | None
-    finished_at: datetime | None
 
     @strawberry.field(description="The districts, streets or communities of the scope.")
     def scope_ids(self) -> list[strawberry.ID]:
         type_name = _SCOPE_TYPES[self.row.scope]
         return [strawberry.ID(encode_id(type_name, i)) for i in self.row.scope_ids]
-
-    @strawberry.field
-    def progress(self) -> RunProgress:
-        return RunProgress(
-            percent=self.row.progress_percent,
-            phase=self.row.progress_phase,
-            message=self.row.progress_message,
-        )
-
-    @strawberry.field(description="Run parameters as JSON text.")
-    def parameters(self) -> str:
-        return json.dumps(self.row.params, sort_keys=True)
 
     @strawberry.field(description="Null until the run has succeeded.")
     def metrics(self) -> RunMetrics | None:
@@ -184,8 +148,7 @@ class MatchingRunNode(Entity):
             for s in m.get("streets", [])
         ]
         fields = {k: v for k, v in m.items() if k not in ("streets", "timings")}
-        timings = RunTimings(**m["timings"]) if "timings" in m else None
-        return RunMetrics(streets=streets, timings=timings, **fields)
+        return RunMetrics(streets=streets, timings=timings(m), **fields)
 
     @strawberry.field(description="The run's proposals, by status.")
     async def proposals(
@@ -376,25 +339,6 @@ def _params(data: MatchingRunStartInput) -> dict[str, Any]:
     }
 
 
-def _default_key(scope: RunScope, ids: list[int], params: dict[str, Any], seed: int) -> str:
-    text = json.dumps(
-        {
-            "scope": scope.value,
-            "ids": sorted(ids),
-            "params": params,
-            "seed": seed,
-            "day": date.today().isoformat(),
-        },
-        sort_keys=True,
-    )
-    return "auto-" + hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-@strawberry.input
-class CancelRunInput:
-    id: strawberry.ID
-
-
 @strawberry.input
 class PairingConfirmInput:
     proposal_id: strawberry.ID
@@ -438,7 +382,10 @@ class MatchingMutation:
         async def action(session: AsyncSession) -> tuple[MatchingRun, bool]:
             scope, ids = _scope(input.scope)
             params = _params(input)
-            key = input.key or _default_key(scope, ids, params, input.seed)
+            key = input.key or default_key(
+                "matching",
+                {"scope": scope.value, "ids": sorted(ids), "params": params, "seed": input.seed},
+            )
             return await commands.start_run(
                 session,
                 key=key,
@@ -449,15 +396,8 @@ class MatchingMutation:
                 seed=input.seed,
             )
 
-        result, errors = await run_command(info.context.session_factory, action)
-        if result is None:
-            return MatchingRunPayload(matching_run=None, errors=errors)  # type: ignore[no-any-return]
-        run, created = result
-        if created:
-            assert run.id is not None
-            await info.context.runner.enqueue("matching_run", run.id)
-        node = from_row(MatchingRunNode, run)
-        return MatchingRunPayload(matching_run=node, errors=[])  # type: ignore[no-any-return]
+        node, errors = await start_run(info, action, job="matching_run", node_cls=MatchingRunNode)
+        return MatchingRunPayload(matching_run=node, errors=errors)  # type: ignore[no-any-return]
 
     matching_run_cancel = mutation(
         MatchingRunNode,

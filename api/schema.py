@@ -18,6 +18,13 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import get_object_definition
 
+from api.allocation import (
+    AllocationMutation,
+    AllocationOutcomeNode,
+    AllocationProposalNode,
+    AllocationQuery,
+    AllocationRunNode,
+)
 from api.context import Info
 from api.elders import ElderMutation, ElderNode, ElderQuery, PairNode
 from api.entity import Entity
@@ -67,6 +74,9 @@ NODE_TYPES: list[type[Entity]] = [
     GrantNode,
     DonationNode,
     LedgerEntryNode,
+    AllocationRunNode,
+    AllocationProposalNode,
+    AllocationOutcomeNode,
     MatchingRunNode,
     PairProposalNode,
     UnpairedElderNode,
@@ -107,6 +117,7 @@ class Query(
     ElderQuery,
     FundQuery,
     GrantQuery,
+    AllocationQuery,
     MatchingQuery,
 ):
     @strawberry.field(description="Any object by its global id; null if there is none.")
@@ -131,6 +142,7 @@ class Mutation(
     ElderMutation,
     FundMutation,
     GrantMutation,
+    AllocationMutation,
     MatchingMutation,
 ):
     pass

@@ -8,14 +8,11 @@ import time
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import col
-
 from jobs import run_lifecycle as lifecycle
 from jobs.pairing_data import ScopeData, load_scope
 from jobs.pairing_problem import build_problem, run_metrics
 from models.base import utcnow
-from models.db import IN_CHUNK, SessionFactory
+from models.db import SessionFactory
 from models.enums import ProposalStatus
 from models.matching_run import MatchingRun, PairProposal, UnpairedElder
 
@@ -110,26 +107,16 @@ async def _save(
     ]
     elder_ids = [e.id for e in data.elders]
     async with lifecycle.finishing(factory, MatchingRun, run_id) as (session, run):
-        # A re-executed job replaces nothing twice: whatever an earlier attempt saved goes.
-        await session.execute(sa.delete(PairProposal).where(col(PairProposal.run_id) == run_id))
-        await session.execute(sa.delete(UnpairedElder).where(col(UnpairedElder.run_id) == run_id))
-        # Open proposals of earlier runs for these elders are superseded by this run's.
-        for start in range(0, len(elder_ids), IN_CHUNK):
-            await session.execute(
-                sa.update(PairProposal)
-                .where(
-                    col(PairProposal.elder_id).in_(elder_ids[start : start + IN_CHUNK]),
-                    col(PairProposal.status) == ProposalStatus.PROPOSED,
-                    col(PairProposal.run_id) != run_id,
-                )
-                .values(status=ProposalStatus.SUPERSEDED, updated_at=now)
-            )
-        for start in range(0, len(proposals), 2000):
-            await session.execute(sa.insert(PairProposal), proposals[start : start + 2000])
-        for start in range(0, len(unpaired), 2000):
-            await session.execute(sa.insert(UnpairedElder), unpaired[start : start + 2000])
-        run.solver_status = str(getattr(result.status, "name", result.status))
+        await lifecycle.replace_results(
+            session,
+            run_id,
+            [(PairProposal, proposals), (UnpairedElder, unpaired)],
+            proposals=PairProposal,
+            subject="elder_id",
+            subjects=elder_ids,
+        )
         timings["save_s"] = time.perf_counter() - clock
+        run.solver_status = str(getattr(result.status, "name", result.status))
         run.metrics = {
             **run_metrics(data, result),
             "timings": {k: round(v, 3) for k, v in timings.items()},

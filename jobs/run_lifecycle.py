@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import Table, utcnow
-from models.db import SessionFactory, transaction
+from models.db import IN_CHUNK, SessionFactory, transaction
 from models.enums import RunStatus
 from models.runs import FINISHED
 
@@ -119,3 +119,40 @@ async def finishing(
         run.progress_phase = "done"
         run.finished_at = utcnow()
         run.version += 1
+
+
+INSERT_BATCH = 2000
+"""Rows per executemany when a run saves its results."""
+
+
+async def replace_results(
+    session: AsyncSession,
+    run_id: int,
+    results: list[tuple[type[Table], list[dict[str, Any]]]],
+    *,
+    proposals: type[Table],
+    subject: str,
+    subjects: list[int],
+) -> None:
+    """Save a run's result rows in bulk, replacing whatever an earlier attempt of the same
+    job saved, and supersede other runs' open proposals for the same ``subject`` ids (elders,
+    requests): only the newest run's proposals stay open."""
+    from models.enums import ProposalStatus
+
+    for model, _ in results:
+        table: Any = model
+        await session.execute(sa.delete(table).where(table.run_id == run_id))
+    open_proposals: Any = proposals
+    for start in range(0, len(subjects), IN_CHUNK):
+        await session.execute(
+            sa.update(open_proposals)
+            .where(
+                getattr(open_proposals, subject).in_(subjects[start : start + IN_CHUNK]),
+                open_proposals.status == ProposalStatus.PROPOSED,
+                open_proposals.run_id != run_id,
+            )
+            .values(status=ProposalStatus.SUPERSEDED, updated_at=utcnow())
+        )
+    for model, rows in results:
+        for start in range(0, len(rows), INSERT_BATCH):
+            await session.execute(sa.insert(model), rows[start : start + INSERT_BATCH])

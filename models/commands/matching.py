@@ -81,21 +81,6 @@ async def cancel_run(session: AsyncSession, run_id: int) -> MatchingRun:
     return await runs.cancel(session, MatchingRun, run_id, "matching run")
 
 
-async def _proposal_for_decision(
-    session: AsyncSession, proposal_id: int, expected_version: int | None
-) -> PairProposal:
-    proposal = await get_or_raise(session, PairProposal, proposal_id, noun="proposal")
-    check_version(proposal, expected_version, "proposal")
-    if proposal.status is not ProposalStatus.PROPOSED:
-        raise DomainError.one(
-            ErrorCode.INVALID_STATE,
-            f"This proposal was already {proposal.status.value}; only an open proposal can be "
-            "decided.",
-            "proposalId",
-        )
-    return proposal
-
-
 async def confirm_proposal(
     session: AsyncSession,
     proposal_id: int,
@@ -106,7 +91,7 @@ async def confirm_proposal(
     expected_version: int | None = None,
 ) -> PairProposal:
     """Turn a proposal into an active pair; both sides must have agreed."""
-    proposal = await _proposal_for_decision(session, proposal_id, expected_version)
+    proposal = await runs.open_proposal(session, PairProposal, proposal_id, expected_version)
     checker = Checker()
     if not volunteer_consent:
         checker.add(
@@ -176,16 +161,9 @@ async def reject_proposal(
     session: AsyncSession, proposal_id: int, *, reason: str, expected_version: int | None = None
 ) -> PairProposal:
     """Decline a proposal, with the reason (kept for the next run's coordinator)."""
-    proposal = await _proposal_for_decision(session, proposal_id, expected_version)
-    checker = Checker()
-    clean = checker.apply(_REASON, reason, "reason")
-    checker.raise_if_any()
-    proposal.status = ProposalStatus.REJECTED
-    proposal.decision_reason = clean
-    proposal.decided_at = utcnow()
-    proposal.version += 1
-    await session.flush()
-    return proposal
+    return await runs.reject_proposal(
+        session, PairProposal, proposal_id, reason=reason, expected_version=expected_version
+    )
 
 
 async def end_pair(

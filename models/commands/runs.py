@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import Table, utcnow
-from models.commands.crud import get_or_raise
-from models.enums import RunStatus
+from models.commands.crud import check_version, get_or_raise
+from models.enums import ProposalStatus, RunStatus
 from models.errors import DomainError, ErrorCode
+from models.validation import Checker, text
 
 R = TypeVar("R", bound=Table)
 
@@ -49,3 +50,46 @@ async def cancel(session: AsyncSession, model: type[R], run_id: int, noun: str) 
     await session.flush()
     result: R = run
     return result
+
+
+P = TypeVar("P", bound=Table)
+_REASON = text(max_length=500)
+
+
+async def open_proposal(
+    session: AsyncSession, model: type[P], proposal_id: int, expected_version: int | None
+) -> P:
+    """A run's proposal that is still open for a decision (else a typed error)."""
+    proposal: Any = await get_or_raise(session, model, proposal_id, noun="proposal")
+    check_version(proposal, expected_version, "proposal")
+    if proposal.status is not ProposalStatus.PROPOSED:
+        raise DomainError.one(
+            ErrorCode.INVALID_STATE,
+            f"This proposal was already {proposal.status.value}; only an open proposal can be "
+            "decided.",
+            "proposalId",
+        )
+    found: P = proposal
+    return found
+
+
+async def reject_proposal(
+    session: AsyncSession,
+    model: type[P],
+    proposal_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> P:
+    """Decline a proposal, with the reason (kept for whoever runs the next run)."""
+    proposal: Any = await open_proposal(session, model, proposal_id, expected_version)
+    checker = Checker()
+    clean = checker.apply(_REASON, reason, "reason")
+    checker.raise_if_any()
+    proposal.status = ProposalStatus.REJECTED
+    proposal.decision_reason = clean
+    proposal.decided_at = utcnow()
+    proposal.version += 1
+    await session.flush()
+    rejected: P = proposal
+    return rejected
