@@ -86,7 +86,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     """Run one matching over a street (by name) or the whole district, with progress."""
-    from jobs.cli_match import match_from_cli
+    from jobs.cli_runs import match_from_cli
 
     return asyncio.run(
         match_from_cli(
@@ -97,6 +97,21 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
             churn_budget=args.churn_budget,
             street_floor=args.street_floor,
             seed=args.seed,
+        )
+    )
+
+
+def cmd_allocate(args: argparse.Namespace, settings: Settings) -> int:
+    """Allocate a year's funds to the open requests, with progress; print the metrics."""
+    from jobs.cli_runs import allocate_from_cli
+
+    return asyncio.run(
+        allocate_from_cli(
+            settings,
+            year=args.year,
+            streets=args.street or [],
+            street_floor=args.street_floor,
+            strict_floors=args.strict_floors,
         )
     )
 
@@ -171,6 +186,15 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--street-floor", type=float, help="share of each street to pair (0-1)")
     match.add_argument("--seed", type=int, default=0, help="random seed (deterministic)")
     match.set_defaults(func=cmd_match)
+
+    allocate = sub.add_parser("allocate", help="allocate a year's funds to open requests")
+    allocate.add_argument("--year", type=int, required=True, help="the budget year, e.g. 2026")
+    allocate.add_argument("--street", action="append", help="only this street (repeatable)")
+    allocate.add_argument("--street-floor", type=float, help="share of each street's need (0-1)")
+    allocate.add_argument(
+        "--strict-floors", action="store_true", help="fail if the floors cannot all be met"
+    )
+    allocate.set_defaults(func=cmd_allocate)
 
     worker = sub.add_parser("worker", help="run background jobs from Redis (BANGFU_REDIS_URL)")
     worker.set_defaults(func=cmd_worker)

@@ -92,31 +92,45 @@ async def community_ids(session: AsyncSession, scope: RunScope, ids: list[int]) 
     return sorted(r.id for r in (await session.execute(stmt)).all())
 
 
+@dataclass(frozen=True)
+class Owners:
+    """Whose child rows to read: the ids a SELECT gives (one set-based query, a semi-join),
+    plus a few ids named one by one (read in chunks). Far faster than long IN lists."""
+
+    select: Any
+    extra: list[int] = field(default_factory=list)
+
+
+async def _owned(
+    session: AsyncSession, columns: tuple[Any, ...], owners: Owners, *where: Any
+) -> list[Any]:
+    """``columns`` (the first names the owner) of the owners' rows, with ``where``."""
+    owner = columns[0]
+    connection = await session.connection()
+    stmt = sa.select(*columns).where(owner.in_(owners.select), *where)
+    rows = list((await connection.execute(stmt)).all())
+    rows += await rows_in_chunks(
+        session, lambda chunk: sa.select(*columns).where(owner.in_(chunk), *where), owners.extra
+    )
+    return rows
+
+
 async def _grouped(
-    session: AsyncSession, key: Any, value: Any, ids: list[int]
+    session: AsyncSession, key: Any, value: Any, owners: Owners
 ) -> dict[int, set[Any]]:
     groups: dict[int, set[Any]] = defaultdict(set)
-    for k, v in await rows_in_chunks(
-        session, lambda chunk: sa.select(key, value).where(key.in_(chunk)), ids
-    ):
+    for k, v in await _owned(session, (key, value), owners):
         groups[k].add(v)
     return groups
 
 
-async def _weekly_slots(
-    session: AsyncSession, model: Any, owner: str, ids: list[int]
-) -> dict[int, set[int]]:
+async def _weekly_slots(session: AsyncSession, model: Any, owners: Owners) -> dict[int, set[int]]:
     """Each owner's weekly slots (availability or wanted visits) as slot codes."""
-    owner_column = getattr(model, owner)
+    owner_column = model.volunteer_id if hasattr(model, "volunteer_id") else model.elder_id
     slots: dict[int, set[int]] = defaultdict(set)
-    rows = await rows_in_chunks(
-        session,
-        lambda chunk: sa.select(owner_column, model.weekday, model.day_part).where(
-            owner_column.in_(chunk)
-        ),
-        ids,
-    )
-    for owner_id, weekday, part in rows:
+    for owner_id, weekday, part in await _owned(
+        session, (owner_column, model.weekday, model.day_part), owners
+    ):
         slots[owner_id].add(slot_code(weekday, part.value))
     return slots
 
@@ -135,83 +149,101 @@ async def load_scope(
             )
         ).all()
     )
+    in_scope_where = (
+        col(Elder.community_id).in_(communities),
+        col(Elder.active),
+        col(Person.active),
+    )
+    elder_scope = (
+        sa.select(col(Elder.id))
+        .join(Person, col(Person.id) == col(Elder.person_id))
+        .where(*in_scope_where)
+    )
     rows = (
         await session.execute(
-            sa.select(Elder, Person, Household)
+            sa.select(
+                col(Elder.id),
+                col(Elder.community_id),
+                col(Elder.latitude),
+                col(Elder.longitude),
+                col(Elder.preferred_volunteer_gender),
+                col(Elder.created_at),
+                col(Person.birth_date),
+                col(Person.living_alone),
+                col(Person.disability_grade),
+                col(Household.status),
+            )
             .join(Person, col(Person.id) == col(Elder.person_id))
             .join(Household, col(Household.id) == col(Person.household_id))
-            .where(
-                col(Elder.community_id).in_(communities),
-                col(Elder.active),
-                col(Person.active),
-            )
+            .where(*in_scope_where)
             .order_by(col(Elder.id))
         )
     ).all()
-    elder_ids = [e.id for e, _, _ in rows if e.id is not None]
+    connection = await session.connection()
     last_end = dict(
-        await rows_in_chunks(
-            session,
-            lambda chunk: (
+        (
+            await connection.execute(
                 sa.select(col(Pair.elder_id), sa.func.max(Pair.ended_on))
-                .where(col(Pair.elder_id).in_(chunk))
+                .where(col(Pair.elder_id).in_(elder_scope))
                 .group_by(col(Pair.elder_id))
-            ),
-            elder_ids,
-        )
+            )
+        ).all()
     )
     elders: list[ElderRow] = []
-    for elder, person, household in rows:
-        assert elder.id is not None
-        age = age_on(person.birth_date, today)
+    for row in rows:
+        age = age_on(row.birth_date, today)
         if age < ELDER_MIN_AGE:
             continue
-        since = max(elder.created_at.date(), last_end.get(elder.id) or date.min)
+        since = max(row.created_at.date(), last_end.get(row.id) or date.min)
         elders.append(
             ElderRow(
-                id=elder.id,
-                street_id=street_of[elder.community_id],
-                community_id=elder.community_id,
-                latitude=elder.latitude,
-                longitude=elder.longitude,
+                id=row.id,
+                street_id=street_of[row.community_id],
+                community_id=row.community_id,
+                latitude=row.latitude,
+                longitude=row.longitude,
                 age=age,
-                living_alone=person.living_alone,
-                needy=household.status in NEEDY,
-                disabled=person.disability_grade > 0,
+                living_alone=row.living_alone,
+                needy=row.status in NEEDY,
+                disabled=row.disability_grade > 0,
                 waiting_days=max(0, (today - since).days),
                 required_gender=(
-                    elder.preferred_volunteer_gender.value
-                    if elder.preferred_volunteer_gender
-                    else None
+                    row.preferred_volunteer_gender.value if row.preferred_volunteer_gender else None
                 ),
             )
         )
     ids_ = [e.id for e in elders]
-    elder_slots = await _weekly_slots(session, ElderVisitSlot, "elder_id", ids_)
+    in_scope = Owners(elder_scope)
+    elder_slots = await _weekly_slots(session, ElderVisitSlot, in_scope)
     languages = await _grouped(
-        session, col(ElderLanguage.elder_id), col(ElderLanguage.language), ids_
+        session, col(ElderLanguage.elder_id), col(ElderLanguage.language), in_scope
     )
-    needs = await _grouped(session, col(ElderCareNeed.elder_id), col(ElderCareNeed.need), ids_)
-    for e in elders:
-        e.slots = elder_slots.get(e.id, set())
-        e.languages = languages.get(e.id, set())
-        e.needs = {str(n.value) for n in needs.get(e.id, set())}
+    needs = await _grouped(session, col(ElderCareNeed.elder_id), col(ElderCareNeed.need), in_scope)
+    for elder in elders:
+        elder.slots = elder_slots.get(elder.id, set())
+        elder.languages = languages.get(elder.id, set())
+        elder.needs = {str(n.value) for n in needs.get(elder.id, set())}
 
-    existing_rows = await rows_in_chunks(
-        session,
-        lambda chunk: sa.select(col(Pair.elder_id), col(Pair.volunteer_id)).where(
-            col(Pair.elder_id).in_(chunk), col(Pair.status) == PairStatus.ACTIVE
-        ),
-        ids_,
-    )
-    existing = sorted((int(e), int(v)) for e, v in existing_rows)
-    rules = await rows_in_chunks(
-        session,
-        lambda chunk: sa.select(
-            col(PairRule.kind), col(PairRule.elder_id), col(PairRule.volunteer_id)
-        ).where(col(PairRule.elder_id).in_(chunk), col(PairRule.active)),
-        ids_,
-    )
+    kept = set(ids_)
+    existing_rows = (
+        await connection.execute(
+            sa.select(col(Pair.elder_id), col(Pair.volunteer_id)).where(
+                col(Pair.elder_id).in_(elder_scope), col(Pair.status) == PairStatus.ACTIVE
+            )
+        )
+    ).all()
+    existing = sorted((int(e), int(v)) for e, v in existing_rows if e in kept)
+    rules = [
+        (k, e, v)
+        for k, e, v in (
+            await connection.execute(
+                sa.select(
+                    col(PairRule.kind), col(PairRule.elder_id), col(PairRule.volunteer_id)
+                ).where(col(PairRule.elder_id).in_(elder_scope), col(PairRule.active))
+            )
+        ).all()
+        if e in kept
+    ]
     pins = sorted((e, v) for k, e, v in rules if k is PairRuleKind.PIN)
     forbidden = sorted((e, v) for k, e, v in rules if k is PairRuleKind.FORBID)
 
@@ -249,58 +281,50 @@ async def _load_volunteers(
         return sa.and_(lat.between(lat0, lat1), lon.between(lon0, lon1))
 
     usable = (col(Volunteer.active), col(Volunteer.capacity) > 0)
-    rows = list(
-        (
-            await session.execute(
-                sa.select(Volunteer).where(
-                    *usable,
-                    sa.or_(
-                        inside(col(Volunteer.home_latitude), col(Volunteer.home_longitude)),
-                        inside(col(Volunteer.work_latitude), col(Volunteer.work_longitude)),
-                    ),
-                )
-            )
-        )
-        .scalars()
-        .all()
+    near = sa.or_(
+        inside(col(Volunteer.home_latitude), col(Volunteer.home_longitude)),
+        inside(col(Volunteer.work_latitude), col(Volunteer.work_longitude)),
     )
+    columns = (
+        col(Volunteer.id),
+        col(Volunteer.home_latitude),
+        col(Volunteer.home_longitude),
+        col(Volunteer.work_latitude),
+        col(Volunteer.work_longitude),
+        col(Volunteer.gender),
+        col(Volunteer.vetted),
+        col(Volunteer.capacity),
+    )
+    connection = await session.connection()
+    rows = list((await connection.execute(sa.select(*columns).where(*usable, near))).all())
     # Volunteers of standing pairs and pins take part wherever they live now.
-    elsewhere = sorted(must - {v.id for v in rows})
+    found = {int(v.id) for v in rows}
+    elsewhere = sorted(must - found)
     if elsewhere:
-        rows += [
-            v
-            for (v,) in await rows_in_chunks(
-                session,
-                lambda chunk: sa.select(Volunteer).where(*usable, col(Volunteer.id).in_(chunk)),
-                elsewhere,
-            )
-        ]
-    rows.sort(key=lambda v: v.id or 0)
-    ids = [v.id for v in rows if v.id is not None]
+        rows += await rows_in_chunks(
+            session,
+            lambda chunk: sa.select(*columns).where(*usable, col(Volunteer.id).in_(chunk)),
+            elsewhere,
+        )
+    rows.sort(key=lambda v: int(v.id))
+    owners = Owners(sa.select(col(Volunteer.id)).where(*usable, near), elsewhere)
     # Pairs with elders outside the scope use up capacity this run cannot give away.
     elder_ids = {e.id for e in elders}
     busy: dict[int, int] = defaultdict(int)
-    busy_rows = await rows_in_chunks(
-        session,
-        lambda chunk: sa.select(col(Pair.volunteer_id), col(Pair.elder_id)).where(
-            col(Pair.volunteer_id).in_(chunk),
-            col(Pair.status).in_((PairStatus.PROPOSED, PairStatus.ACTIVE)),
-        ),
-        ids,
-    )
+    live = col(Pair.status).in_((PairStatus.PROPOSED, PairStatus.ACTIVE))
+    busy_rows = await _owned(session, (col(Pair.volunteer_id), col(Pair.elder_id)), owners, live)
     for vid, eid in busy_rows:
         if eid not in elder_ids:
             busy[vid] += 1
-    slots = await _weekly_slots(session, VolunteerAvailability, "volunteer_id", ids)
+    slots = await _weekly_slots(session, VolunteerAvailability, owners)
     languages = await _grouped(
-        session, col(VolunteerLanguage.volunteer_id), col(VolunteerLanguage.language), ids
+        session, col(VolunteerLanguage.volunteer_id), col(VolunteerLanguage.language), owners
     )
     skills = await _grouped(
-        session, col(VolunteerSkill.volunteer_id), col(VolunteerSkill.skill), ids
+        session, col(VolunteerSkill.volunteer_id), col(VolunteerSkill.skill), owners
     )
     result = []
     for v in rows:
-        assert v.id is not None
         capacity = v.capacity - busy.get(v.id, 0)
         if capacity <= 0:
             continue

@@ -79,8 +79,13 @@ IN_CHUNK = 5000
 async def rows_in_chunks(
     session: AsyncSession, statement: Callable[[list[int]], Any], ids: Sequence[int]
 ) -> list[Any]:
-    """All rows of ``statement(chunk)`` over ``ids`` in chunks of :data:`IN_CHUNK`."""
+    """All rows of ``statement(chunk)`` over ``ids`` in chunks of :data:`IN_CHUNK`.
+
+    Column selects only: they run on the session's connection as Core statements, without the
+    ORM's per-row work (several times faster for the millions of rows a district run reads)."""
+    connection = await session.connection()
     rows: list[Any] = []
     for start in range(0, len(ids), IN_CHUNK):
-        rows += (await session.execute(statement(list(ids[start : start + IN_CHUNK])))).all()
+        chunk = list(ids[start : start + IN_CHUNK])
+        rows += (await connection.execute(statement(chunk))).all()
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -26,6 +27,8 @@ SUBCOMMAND_OPTIONS = {
     "migrate": ["revision", "--down"],
     "demo": ["--scale", "--seed", "--quiet", "--no-migrate"],
     "export-schema": ["output"],
+    "match": ["--street", "--district", "--max-distance", "--churn-budget", "--street-floor"],
+    "allocate": ["--year", "--street", "--street-floor", "--strict-floors"],
 }
 
 
@@ -121,3 +124,30 @@ def test_migrate_creates_the_tables_then_down_removes_them(tmp_path: Path) -> No
     assert down.returncode == 0, down.stderr
     assert sqlite_tables(database) == {"alembic_version"}
     assert sqlite_rows(database, "SELECT version_num FROM alembic_version") == []
+
+
+def test_match_and_allocate_run_from_the_command_line(tmp_path: Path) -> None:
+    env = {"BANGFU_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
+    loaded = run_bangfu("demo", "--quiet", cwd=tmp_path, env=env)
+    assert loaded.returncode == 0, loaded.stderr
+
+    matched = run_bangfu("match", "--street", "东华门街道", cwd=tmp_path, env=env, timeout=120)
+    assert matched.returncode == 0, matched.stderr
+    report = json.loads(matched.stdout)
+    assert report["solver_status"] in ("OPTIMAL", "FEASIBLE")
+    assert report["elders_paired"] > 0
+    assert [s["street_name"] for s in report["streets"]] == ["东华门街道"]
+
+    # The demo has no open requests: the run succeeds and proposes nothing.
+    allocated = run_bangfu("allocate", "--year", "2026", cwd=tmp_path, env=env, timeout=120)
+    assert allocated.returncode == 0, allocated.stderr
+    report = json.loads(allocated.stdout)
+    assert report["requests"] == 0
+    assert len(report["funds"]) == 18
+
+    unknown = run_bangfu("match", "--street", "没有这条街", cwd=tmp_path, env=env)
+    assert unknown.returncode == 2
+    assert "no street named" in unknown.stderr
+    bad_year = run_bangfu("allocate", "--year", "1999", cwd=tmp_path, env=env)
+    assert bad_year.returncode == 2
+    assert "year" in bad_year.stderr
