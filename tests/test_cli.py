@@ -138,12 +138,13 @@ def test_match_and_allocate_run_from_the_command_line(tmp_path: Path) -> None:
     assert report["elders_paired"] > 0
     assert [s["street_name"] for s in report["streets"]] == ["东华门街道"]
 
-    # The demo has no open requests: the run succeeds and proposes nothing.
     allocated = run_bangfu("allocate", "--year", "2026", cwd=tmp_path, env=env, timeout=120)
     assert allocated.returncode == 0, allocated.stderr
     report = json.loads(allocated.stdout)
-    assert report["requests"] == 0
+    assert report["requests"] == 40  # the small demo's open requests
     assert len(report["funds"]) == 18
+    assert report["covered_fen"] > 0
+    assert report["objective"] >= report["greedy"]["objective"]
 
     unknown = run_bangfu("match", "--street", "没有这条街", cwd=tmp_path, env=env)
     assert unknown.returncode == 2

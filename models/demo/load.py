@@ -22,6 +22,7 @@ from models.demo.funds import build_funds
 from models.demo.geography import build_geography
 from models.demo.households import build_households
 from models.demo.pairs import build_pairs
+from models.demo.requests import build_requests
 from models.demo.volunteers import build_volunteers
 from models.enums import AssistanceStatus
 from models.geo import District
@@ -43,6 +44,8 @@ class ScaleSpec:
     """Households that were admitted once and have left (status NONE, with history)."""
     elders: int
     paired_share: float = 0.30
+    requests: int = 0
+    """Open requests for money in the demo year (what an allocation run works on)."""
 
 
 SCALES: Mapping[DemoScale, ScaleSpec] = {
@@ -56,6 +59,7 @@ SCALES: Mapping[DemoScale, ScaleSpec] = {
         },
         exited_households=6,
         elders=500,
+        requests=40,
     ),
     # Dongcheng, April 2017: 7,491 dibao households and 193 on special-hardship support.
     "district": ScaleSpec(
@@ -68,6 +72,7 @@ SCALES: Mapping[DemoScale, ScaleSpec] = {
         },
         exited_households=300,
         elders=35_000,
+        requests=600,
     ),
 }
 
@@ -125,6 +130,10 @@ def generate_demo(
         spec.elders,
     )
     yield "households", household_rows
+    yield (
+        "requests",
+        build_requests(stream("requests"), ids, stamp, household_rows["household"], spec.requests),
+    )
     del household_rows
     yield "pairs", build_pairs(stream("pairs"), ids, stamp, volunteers, elders, spec.paired_share)
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 from models import (
+    AssistanceRequest,
     CharityFund,
     Community,
     District,
@@ -41,6 +42,7 @@ from models.enums import (
     Gender,
     PairStatus,
     Relation,
+    RequestStatus,
     StationKind,
     StatusChangeKind,
 )
@@ -358,5 +360,28 @@ def test_generation_is_pure_and_repeatable() -> None:
         "funds",
         "volunteers",
         "households",
+        "requests",
         "pairs",
     ]
+
+
+async def test_requests_come_from_distinct_needy_households(
+    session_factory: SessionFactory,
+) -> None:
+    await load_demo(session_factory)
+    requests = await _rows(session_factory, AssistanceRequest)
+    assert len(requests) == 40
+    assert len({r.household_id for r in requests}) == 40
+    assert all(r.status is RequestStatus.SUBMITTED and r.year == 2026 for r in requests)
+    assert all(r.amount_fen > 0 and 1 <= r.urgency <= 100 for r in requests)
+    households = {h.id: h for h in await _rows(session_factory, Household)}
+    needy = {
+        AssistanceStatus.DIBAO,
+        AssistanceStatus.SPECIAL_HARDSHIP,
+        AssistanceStatus.LOW_INCOME,
+        AssistanceStatus.EDGE,
+    }
+    assert all(households[r.household_id].status in needy for r in requests)
+    assert all(
+        r.submitted_by_community_id == households[r.household_id].community_id for r in requests
+    )
