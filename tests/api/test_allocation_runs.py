@@ -190,3 +190,19 @@ async def test_starting_twice_is_one_run_and_bad_input_is_refused(app: Starlette
         assert [(e["code"], e["field"]) for e in payload["errors"]] == expected, data
     runs = await api.data("{ allocationRuns { totalCount } }")
     assert runs["allocationRuns"]["totalCount"] == 1
+
+
+async def test_strict_floors_that_cannot_hold_propose_nothing_and_say_why(
+    app: Starlette, api: Api
+) -> None:
+    await _setup(api)  # 4,800 yuan of need, 4,000 yuan of money: no street can be fully served
+    run = await _run(app, api, streetFloor=1.0, strictFloors=True)
+    assert run["status"] == "SUCCEEDED", run["error"]
+    assert run["solverStatus"] == "INFEASIBLE"
+    assert run["proposals"]["totalCount"] == 0
+    assert run["metrics"]["notes"]  # what to change
+
+    relaxed = await _run(app, api, streetFloor=1.0, strictFloors=False, key="relaxed")
+    assert relaxed["solverStatus"] in ("OPTIMAL", "FEASIBLE")
+    assert relaxed["proposals"]["totalCount"] > 0
+    assert 0 < relaxed["metrics"]["minCoverage"] < 1
