@@ -20,6 +20,7 @@ import time
 import uuid
 
 import asyncpg
+from verdict import verdict
 
 from jobs.matching_job import run_matching
 from models.commands.matching import start_run
@@ -117,9 +118,7 @@ def report(done: MatchingRun, wall: float) -> int:
         ("save faster than solve", t["save_s"] < t["solve_s"]),
         ("save under a third of the run", t["save_s"] < wall / 3),
     ]
-    for label, ok in checks:
-        print(f"{'PASS' if ok else 'FAIL'}  {label}")
-    return 0 if all(ok for _, ok in checks) else 1
+    return verdict(checks)
 
 
 def main() -> int:

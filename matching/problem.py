@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from matching.validate import integer, strings
 from matching.vocabulary import DEFAULT_NEED_SKILLS
 
 GENDERS = ("female", "male")
@@ -39,17 +40,6 @@ def priority_tier(
     return 4 + 2 * factors + min(waiting_days // 90, 4)
 
 
-def _int(value: object, what: str, *, low: int | None = None, high: int | None = None) -> int:
-    # bool is an int subclass; True as an id or capacity is always a mistake.
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError(f"{what} must be an integer, not {value!r}")
-    if low is not None and value < low:
-        raise ValueError(f"{what} is {value}; it must be at least {low}")
-    if high is not None and value > high:
-        raise ValueError(f"{what} is {value}; it must be at most {high}")
-    return value
-
-
 def _coordinate(value: object, what: str, limit: float) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, not {value!r}")
@@ -61,17 +51,7 @@ def _coordinate(value: object, what: str, limit: float) -> float:
 def _ints(values: Iterable[int], what: str) -> frozenset[int]:
     out = frozenset(values)
     for v in out:
-        _int(v, what, low=0)
-    return out
-
-
-def _words(values: Iterable[str], what: str) -> frozenset[str]:
-    if isinstance(values, str):  # a bare string would become a set of its letters
-        raise ValueError(f"{what} must be a collection of strings, not the string {values!r}")
-    out = frozenset(values)
-    for v in out:
-        if not isinstance(v, str) or not v:
-            raise ValueError(f"{what} contains {v!r}; use non-empty strings")
+        integer(v, what, low=0)
     return out
 
 
@@ -98,13 +78,13 @@ class Elder:
 
     def __post_init__(self) -> None:
         me = f"elder {self.id!r}"
-        _int(self.id, f"{me}: id")
+        integer(self.id, f"{me}: id")
         object.__setattr__(self, "lat", _coordinate(self.lat, f"{me}: latitude", 90))
         object.__setattr__(self, "lon", _coordinate(self.lon, f"{me}: longitude", 180))
-        _int(self.street, f"{me}: street")
-        _int(self.priority, f"{me}: priority", low=1, high=MAX_PRIORITY)
+        integer(self.street, f"{me}: street")
+        integer(self.priority, f"{me}: priority", low=1, high=MAX_PRIORITY)
         if self.max_distance_m is not None:
-            _int(self.max_distance_m, f"{me}: max_distance_m", low=1, high=MAX_DISTANCE_M)
+            integer(self.max_distance_m, f"{me}: max_distance_m", low=1, high=MAX_DISTANCE_M)
         if self.required_gender is not None and self.required_gender not in GENDERS:
             raise ValueError(
                 f"{me}: required_gender {self.required_gender!r} is not 'female', 'male' or None"
@@ -112,8 +92,8 @@ class Elder:
         if not isinstance(self.needs_vetted, bool):
             raise ValueError(f"{me}: needs_vetted must be True or False")
         object.__setattr__(self, "slots", _ints(self.slots, f"{me}: slot"))
-        object.__setattr__(self, "languages", _words(self.languages, f"{me}: languages"))
-        object.__setattr__(self, "needs", _words(self.needs, f"{me}: needs"))
+        object.__setattr__(self, "languages", strings(self.languages, f"{me}: languages"))
+        object.__setattr__(self, "needs", strings(self.needs, f"{me}: needs"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,7 +118,7 @@ class Volunteer:
 
     def __post_init__(self) -> None:
         me = f"volunteer {self.id!r}"
-        _int(self.id, f"{me}: id")
+        integer(self.id, f"{me}: id")
         object.__setattr__(self, "home_lat", _coordinate(self.home_lat, f"{me}: home latitude", 90))
         object.__setattr__(
             self, "home_lon", _coordinate(self.home_lon, f"{me}: home longitude", 180)
@@ -156,10 +136,10 @@ class Volunteer:
             raise ValueError(f"{me}: gender {self.gender!r} is not 'female' or 'male'")
         if not isinstance(self.vetted, bool):
             raise ValueError(f"{me}: vetted must be True or False")
-        _int(self.capacity, f"{me}: capacity", low=0, high=MAX_CAPACITY)
+        integer(self.capacity, f"{me}: capacity", low=0, high=MAX_CAPACITY)
         object.__setattr__(self, "slots", _ints(self.slots, f"{me}: slot"))
-        object.__setattr__(self, "languages", _words(self.languages, f"{me}: languages"))
-        object.__setattr__(self, "skills", _words(self.skills, f"{me}: skills"))
+        object.__setattr__(self, "languages", strings(self.languages, f"{me}: languages"))
+        object.__setattr__(self, "skills", strings(self.skills, f"{me}: skills"))
 
     @property
     def has_work(self) -> bool:
@@ -175,8 +155,8 @@ class ExistingPair:
     volunteer_id: int
 
     def __post_init__(self) -> None:
-        _int(self.elder_id, "existing pair: elder_id")
-        _int(self.volunteer_id, "existing pair: volunteer_id")
+        integer(self.elder_id, "existing pair: elder_id")
+        integer(self.volunteer_id, "existing pair: volunteer_id")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,9 +187,9 @@ class PairingParams:
     need_skills: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_NEED_SKILLS
 
     def __post_init__(self) -> None:
-        _int(self.max_distance_m, "params: max_distance_m", low=1, high=MAX_DISTANCE_M)
-        _int(self.max_candidates, "params: max_candidates", low=1, high=10_000)
-        _int(self.churn_budget, "params: churn_budget", low=0)
+        integer(self.max_distance_m, "params: max_distance_m", low=1, high=MAX_DISTANCE_M)
+        integer(self.max_candidates, "params: max_candidates", low=1, high=10_000)
+        integer(self.churn_budget, "params: churn_budget", low=0)
         if self.street_floor is not None and not (
             isinstance(self.street_floor, int | float) and 0 <= self.street_floor <= 1
         ):
