@@ -17,13 +17,20 @@ from api.entity import VERSION_DOC, Entity, load_node
 from api.enums import GrantStatusEnum, LedgerKindEnum, RequestStatusEnum
 from api.funds import FundNode
 from api.households import HouseholdNode
-from api.ids import decode_id, filter_id
+from api.ids import decode_id, encode_id, filter_id
 from api.mutations import mutation, payload_type
 from api.nodes import from_row
 from api.pagination import Connection, paginate
 from api.scalars import Money
 from models.commands import requests as request_commands
-from models.commands.ledger import AwardInput, award_grant, cancel_grant, pay_grant, record_donation
+from models.commands.ledger import (
+    AwardInput,
+    award_grant,
+    cancel_grant,
+    pay_grant,
+    reconcile,
+    record_donation,
+)
 from models.grant import AssistanceRequest, Donation, Grant, LedgerEntry
 
 KEY_DOC = (
@@ -207,6 +214,13 @@ class GrantQuery:
             info, Grant, where, lambda r: from_row(GrantNode, r), first=first, after=after
         )
 
+    @strawberry.field(
+        description="Per fund and year, the stored balances beside the ledger's sums (an audit)."
+    )
+    async def ledger_check(self, info: Info, year: int | None = None) -> list[LedgerCheck]:
+        async with info.context.session_factory() as session:
+            return await ledger_checks(session, year)
+
     @strawberry.field(description="The funds' ledger: every movement of money, oldest first.")
     async def ledger(
         self,
@@ -224,6 +238,40 @@ class GrantQuery:
             first=first,
             after=after,
         )
+
+
+@strawberry.type(description="One fund's year: the stored balances beside those the ledger gives.")
+class LedgerCheck:
+    fund_id: strawberry.ID
+    year: int
+    stored_budget: Money
+    stored_awarded: Money
+    stored_paid: Money
+    ledger_budget: Money
+    ledger_awarded: Money
+    ledger_paid: Money
+    agrees: bool
+
+
+async def ledger_checks(session: AsyncSession, year: int | None) -> list[LedgerCheck]:
+    """Every fund year's stored balances against the sums of its ledger rows."""
+    out = []
+    for stored, d in await reconcile(session, year):
+        out.append(
+            LedgerCheck(
+                fund_id=strawberry.ID(encode_id("Fund", stored.fund_id)),
+                year=stored.year,
+                stored_budget=Money(stored.budget_fen),
+                stored_awarded=Money(stored.awarded_fen),
+                stored_paid=Money(stored.paid_fen),
+                ledger_budget=Money(d.budget_fen),
+                ledger_awarded=Money(d.awarded_fen),
+                ledger_paid=Money(d.paid_fen),
+                agrees=(stored.budget_fen, stored.awarded_fen, stored.paid_fen)
+                == (d.budget_fen, d.awarded_fen, d.paid_fen),
+            )
+        )
+    return out
 
 
 # -- mutations ---------------------------------------------------------------------------------

@@ -510,3 +510,16 @@ async def ledger_balances(
         )
         entry[name] += sign * int(amount)
     return {k: Balances(**v) for k, v in totals.items()}
+
+
+async def reconcile(
+    session: AsyncSession, year: int | None = None
+) -> list[tuple[FundBudget, Balances]]:
+    """Every fund year (of ``year``, or all) with the balances its ledger rows give."""
+    stmt = sa.select(FundBudget).order_by(col(FundBudget.fund_id), col(FundBudget.year))
+    if year is not None:
+        stmt = stmt.where(col(FundBudget.year) == year)
+    rows = (await session.execute(stmt)).scalars().all()
+    derived = await ledger_balances(session, sorted({r.fund_id for r in rows}))
+    zero = Balances(0, 0, 0)
+    return [(r, derived.get((r.fund_id, r.year), zero)) for r in rows]

@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from models.commands.ledger import ledger_balances
-from models.fund import FundBudget
+from models.commands.ledger import reconcile
 from models.grant import Grant, LedgerEntry
 from tests.api import builders as b
 from tests.api.conftest import Api
@@ -61,10 +60,17 @@ async def year_of(api: Api, fund_id: str) -> dict[str, str]:
 async def stored_and_derived(app: Starlette) -> tuple[dict[Any, Any], dict[Any, Any]]:
     """Balances per (fund, year) as stored, and as derived from the ledger alone."""
     async with app.state.session_factory() as session:
-        rows = (await session.execute(sa.select(FundBudget))).scalars().all()
-        stored = {(r.fund_id, r.year): (r.budget_fen, r.awarded_fen, r.paid_fen) for r in rows}
-        derived = await ledger_balances(session, [r.fund_id for r in rows])
-    return stored, {k: (v.budget_fen, v.awarded_fen, v.paid_fen) for k, v in derived.items()}
+        pairs = await reconcile(session)
+    stored = {(r.fund_id, r.year): (r.budget_fen, r.awarded_fen, r.paid_fen) for r, _ in pairs}
+    derived = {(r.fund_id, r.year): (d.budget_fen, d.awarded_fen, d.paid_fen) for r, d in pairs}
+    return stored, derived
+
+
+async def ledger_agrees(api: Api) -> bool:
+    """The auditors' view: every fund year's stored balances equal the ledger's sums."""
+    data = await api.data("{ ledgerCheck { agrees ledgerAwarded storedAwarded } }")
+    checks = data["ledgerCheck"]
+    return bool(checks) and all(c["agrees"] for c in checks)
 
 
 async def ledger_rows(app: Starlette, kind: str | None = None) -> int:
@@ -275,6 +281,7 @@ async def test_concurrent_awards_never_overspend(app: Starlette, api: Api) -> No
     assert await ledger_rows(app, "award") == 10
     stored, derived = await stored_and_derived(app)
     assert stored == derived
+    assert await ledger_agrees(api)
 
 
 async def test_concurrent_awards_to_one_household_respect_its_cap(app: Starlette, api: Api) -> None:
@@ -351,3 +358,22 @@ async def test_a_budget_cannot_go_below_what_is_awarded(app: Starlette, api: Api
     assert await ledger_rows(app, "budget_cut") == 1
     stored, derived = await stored_and_derived(app)
     assert stored == derived
+
+
+async def test_the_audit_notices_a_balance_changed_behind_the_ledger(
+    app: Starlette, api: Api
+) -> None:
+    fund_id = await fund(api, budget="1000.00")
+    assert await ledger_agrees(api)
+    async with app.state.session_factory() as session, session.begin():
+        # Someone with database access changes a balance without a ledger row.
+        await session.execute(
+            sa.text("UPDATE fund_budget SET awarded_fen = awarded_fen + 1 WHERE fund_id = :f"),
+            {"f": b.local_id(fund_id)},
+        )
+    data = await api.data(
+        f"{{ ledgerCheck(year: {YEAR}) {{ fundId agrees storedAwarded ledgerAwarded }} }}"
+    )
+    assert data["ledgerCheck"] == [
+        {"fundId": fund_id, "agrees": False, "storedAwarded": "0.01", "ledgerAwarded": "0.00"}
+    ]
