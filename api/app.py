@@ -18,7 +18,7 @@ from strawberry.asgi import GraphQL
 from api.context import Context
 from api.loaders import Loaders
 from api.schema import build_schema
-from jobs.registry import make_runner
+from jobs.registry import make_runner, resume_unfinished
 from jobs.runner import JobRunner
 from models.db import SessionFactory, make_engine, make_session_factory
 from settings import Settings
@@ -76,6 +76,8 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        if settings.resume_runs and not settings.redis_url:  # else the workers resume
+            await resume_unfinished(factory, runner)
         yield {}
         await runner.close()
         await engine.dispose()

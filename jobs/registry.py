@@ -2,13 +2,59 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+
 from jobs.allocation_job import run_allocation
 from jobs.matching_job import run_matching
 from jobs.runner import ArqRunner, InProcessRunner, JobFunction, JobRunner
+from models.allocation_run import AllocationRun
+from models.base import Table
 from models.db import SessionFactory
+from models.enums import RunStatus
+from models.matching_run import MatchingRun
 from settings import Settings
 
+log = logging.getLogger(__name__)
+
 JOBS: dict[str, JobFunction] = {"matching_run": run_matching, "allocation_run": run_allocation}
+
+
+RUN_MODELS: dict[str, type[Table]] = {"matching_run": MatchingRun, "allocation_run": AllocationRun}
+"""The run table each run job works on (its argument is that table's id)."""
+
+
+async def resume_unfinished(factory: SessionFactory, runner: JobRunner) -> int:
+    """Enqueue every run that is queued or running, as a process that runs jobs starts.
+
+    A server or worker that stopped (crash, deploy, power cut) leaves its runs QUEUED or
+    RUNNING, and a start whose enqueue was lost leaves one QUEUED: nothing else would ever pick
+    them up. Enqueueing a run that another live process is working on is harmless: arq drops a
+    job whose id is queued or in progress, and a second execution of a run saves nothing twice
+    (``jobs.run_lifecycle``). Returns how many runs were enqueued.
+    """
+    count = 0
+    for job, model in RUN_MODELS.items():
+        table: Any = model
+        async with factory() as session:
+            ids = (
+                (
+                    await session.execute(
+                        sa.select(table.id)
+                        .where(table.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)))
+                        .order_by(table.id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        for run_id in ids:
+            log.info("resuming %s %s", job, run_id)
+            await runner.enqueue(job, run_id)
+            count += 1
+    return count
 
 
 def make_runner(settings: Settings, factory: SessionFactory) -> JobRunner:

@@ -12,7 +12,8 @@ from arq import func
 from arq.connections import RedisSettings
 from arq.worker import Worker
 
-from jobs.registry import JOBS
+from jobs.registry import JOBS, resume_unfinished
+from jobs.runner import ArqRunner
 from models.db import make_engine, make_session_factory
 from settings import Settings
 
@@ -23,6 +24,12 @@ async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or Settings()
     ctx["engine"] = make_engine(settings.database_url)
     ctx["session_factory"] = make_session_factory(ctx["engine"])
+    if settings.resume_runs and settings.redis_url:
+        runner = ArqRunner(settings.redis_url)
+        try:
+            await resume_unfinished(ctx["session_factory"], runner)
+        finally:
+            await runner.close()
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
 import sqlalchemy as sa
-from redis.asyncio import Redis
 from sqlmodel import col
 
 from api.app import create_app
@@ -18,21 +13,6 @@ from models.demo import load_demo
 from models.geo import Street
 from tests.api.builders import global_id
 from tests.api.conftest import Api, settings_for
-from tests.services import REDIS_URL, missing
-
-
-@pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await asyncio.wait_for(client.ping(), timeout=3)
-    except (TimeoutError, OSError) as exc:
-        await client.aclose()
-        missing(f"Redis at {REDIS_URL}", exc)
-    await client.flushdb()
-    yield REDIS_URL
-    await client.flushdb()
-    await client.aclose()
 
 
 async def test_a_run_started_through_the_api_is_done_by_an_arq_worker(
