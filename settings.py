@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=5000, ge=100)
     demo_seed: int = 2017
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    """Where a worker serves its Prometheus metrics (jobs by outcome, durations); off if unset."""
     resume_runs: bool = True
     """On start, enqueue the runs a stopped process left queued or running: the server does it
     when it runs jobs itself (no Redis), each worker does it when Redis is configured."""

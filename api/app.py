@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -17,6 +18,7 @@ from strawberry.asgi import GraphQL
 
 from api.context import Context
 from api.loaders import Loaders
+from api.metrics import HttpMetrics
 from api.schema import build_schema
 from jobs.registry import make_runner, resume_unfinished
 from jobs.runner import JobRunner
@@ -82,6 +84,7 @@ def create_app(settings: Settings) -> Starlette:
         await runner.close()
         await engine.dispose()
 
+    http_metrics = HttpMetrics(["/graphql", "/healthz", "/readyz", "/metrics", "/"])
     app = Starlette(
         debug=False,
         routes=[
@@ -89,8 +92,10 @@ def create_app(settings: Settings) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", http_metrics.endpoint),
             Route("/", root),
         ],
+        middleware=[Middleware(http_metrics.middleware)],
         lifespan=lifespan,
     )
     app.state.engine = engine

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
+from jobs import metrics
 from jobs import run_lifecycle as lifecycle
 from jobs.allocation_data import AllocationData, load_allocation
 from models.allocation_run import AllocationOutcome, AllocationProposal, AllocationRun
@@ -54,6 +55,7 @@ async def _execute(factory: SessionFactory, run: AllocationRun) -> None:
     time_limit = float(run.params.get("time_limit_s", 60))
     result, greedy, broken = await asyncio.to_thread(_solve, problem, time_limit)
     timings["solve_s"] = time.perf_counter() - clock
+    metrics.SOLVE_SECONDS.labels("allocation_run").observe(timings["solve_s"])
     if broken:
         raise RuntimeError(f"allocation breaks {len(broken)} rule(s): {broken[:3]}")
     await lifecycle.progress(

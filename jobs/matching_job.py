@@ -8,6 +8,7 @@ import time
 from datetime import date
 from typing import Any
 
+from jobs import metrics
 from jobs import run_lifecycle as lifecycle
 from jobs.pairing_data import ScopeData, load_scope
 from jobs.pairing_problem import build_problem, run_metrics
@@ -51,6 +52,7 @@ async def _execute(factory: SessionFactory, run: MatchingRun) -> None:
         pair, problem, time_limit_s=float(params.get("time_limit_s", 60)), seed=run.seed
     )
     timings["solve_s"] = time.perf_counter() - clock
+    metrics.SOLVE_SECONDS.labels("matching_run").observe(timings["solve_s"])
     clock = time.perf_counter()
     broken = await asyncio.to_thread(violations, problem, result)
     if broken:

@@ -9,6 +9,7 @@ re-execution starts cleanly.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jobs import metrics
 from models.base import Table, utcnow
 from models.db import IN_CHUNK, SessionFactory, transaction
 from models.enums import RunStatus
@@ -78,14 +80,21 @@ async def execute(
 ) -> None:
     """Run ``body(run)`` for a claimable run; record a failure (masked for clients, full in
     the log); a cancellation just stops."""
+    job = str(model.__tablename__)
     run = await _claim(factory, model, run_id)
     if run is None:
+        metrics.JOBS.labels(job, "skipped").inc()
         return
+    metrics.JOBS.labels(job, "started").inc()
+    started = time.perf_counter()
     try:
         await body(run)
+        metrics.JOBS.labels(job, "succeeded").inc()
     except RunCancelled:
+        metrics.JOBS.labels(job, "cancelled").inc()
         log.info("%s %s was cancelled", model.__name__, run_id)
     except Exception as exc:
+        metrics.JOBS.labels(job, "failed").inc()
         log.exception("%s %s failed", model.__name__, run_id)
         table: Any = model
         async with transaction(factory) as session:
@@ -100,6 +109,8 @@ async def execute(
                     updated_at=utcnow(),
                 )
             )
+    finally:
+        metrics.JOB_SECONDS.labels(job).observe(time.perf_counter() - started)
 
 
 @asynccontextmanager

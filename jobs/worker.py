@@ -11,7 +11,9 @@ from typing import Any
 from arq import func
 from arq.connections import RedisSettings
 from arq.worker import Worker
+from prometheus_client import start_http_server
 
+from jobs import metrics
 from jobs.registry import JOBS, resume_unfinished
 from jobs.runner import ArqRunner
 from models.db import make_engine, make_session_factory
@@ -24,6 +26,11 @@ async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or Settings()
     ctx["engine"] = make_engine(settings.database_url)
     ctx["session_factory"] = make_session_factory(ctx["engine"])
+    if settings.worker_metrics_port is not None:
+        server, thread = start_http_server(
+            settings.worker_metrics_port, addr=settings.host, registry=metrics.REGISTRY
+        )
+        ctx["metrics_server"] = (server, thread)
     if settings.resume_runs and settings.redis_url:
         runner = ArqRunner(settings.redis_url)
         try:
@@ -34,6 +41,11 @@ async def _startup(ctx: dict[str, Any]) -> None:
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
     await ctx["engine"].dispose()
+    if "metrics_server" in ctx:
+        server, thread = ctx.pop("metrics_server")
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 def _task(name: str) -> Any:

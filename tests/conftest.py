@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
@@ -20,7 +21,7 @@ from sqlmodel import SQLModel
 import models  # noqa: F401  (registers the tables)
 from models.db import SessionFactory, make_engine, make_session_factory
 from models.migrations import upgrade
-from tests.services import drop_pg_database, pg_url, recreate_pg_database
+from tests.services import REDIS_URL, drop_pg_database, missing, pg_url, recreate_pg_database
 
 BACKENDS = ["sqlite", "postgres"]
 
@@ -100,3 +101,17 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def session_factory(engine: AsyncEngine) -> SessionFactory:
     return make_session_factory(engine)
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await asyncio.wait_for(client.ping(), timeout=3)
+    except (TimeoutError, OSError) as exc:
+        await client.aclose()
+        missing(f"Redis at {REDIS_URL}", exc)
+    await client.flushdb()
+    yield REDIS_URL
+    await client.flushdb()
+    await client.aclose()
