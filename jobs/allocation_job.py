@@ -6,7 +6,6 @@ instance and records both, so the association sees what the optimisation bought.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import date
 from typing import Any
@@ -53,7 +52,9 @@ async def _execute(factory: SessionFactory, run: AllocationRun) -> None:
     )
     clock = time.perf_counter()
     time_limit = float(run.params.get("time_limit_s", 60))
-    result, greedy, broken = await asyncio.to_thread(_solve, problem, time_limit)
+    result, greedy, broken = await lifecycle.off_loop(
+        factory, AllocationRun, run.id, _solve, problem, time_limit
+    )
     timings["solve_s"] = time.perf_counter() - clock
     metrics.SOLVE_SECONDS.labels("allocation_run").observe(timings["solve_s"])
     if broken:

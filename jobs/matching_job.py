@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import date
+from functools import partial
 from typing import Any
 
 from jobs import metrics
@@ -48,9 +49,8 @@ async def _execute(factory: SessionFactory, run: MatchingRun) -> None:
     problem = build_problem(data, params)
     from matching import pair, violations
 
-    result = await asyncio.to_thread(
-        pair, problem, time_limit_s=float(params.get("time_limit_s", 60)), seed=run.seed
-    )
+    solve = partial(pair, time_limit_s=float(params.get("time_limit_s", 60)), seed=run.seed)
+    result = await lifecycle.off_loop(factory, MatchingRun, run.id, solve, problem)
     timings["solve_s"] = time.perf_counter() - clock
     metrics.SOLVE_SECONDS.labels("matching_run").observe(timings["solve_s"])
     clock = time.perf_counter()

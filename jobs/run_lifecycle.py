@@ -8,6 +8,7 @@ re-execution starts cleanly.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -111,6 +112,43 @@ async def execute(
             )
     finally:
         metrics.JOB_SECONDS.labels(job).observe(time.perf_counter() - started)
+
+
+CANCEL_POLL_S = 1.0
+"""How often a job looks whether its run was cancelled while the optimiser works."""
+
+T = TypeVar("T")
+
+
+async def off_loop(
+    factory: SessionFactory, model: type[Table], run_id: int, fn: Callable[..., T], *args: Any
+) -> T:
+    """``fn(*args)`` in a thread (the event loop, and an arq worker's heartbeat, go on), while
+    the run's status is watched: a cancellation raises RunCancelled within about
+    :data:`CANCEL_POLL_S`. The solver's thread cannot be interrupted; it finishes in the
+    background and its result is dropped."""
+    work = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+    table: Any = model
+    try:
+        while True:
+            done, _ = await asyncio.wait({work}, timeout=CANCEL_POLL_S)
+            if done:
+                return work.result()
+            async with factory() as session:
+                status = (
+                    await session.execute(sa.select(table.status).where(table.id == run_id))
+                ).scalar_one_or_none()
+            if status is not RunStatus.RUNNING:
+                raise RunCancelled(run_id)
+    finally:
+        if not work.done():
+            work.add_done_callback(_drop)
+
+
+def _drop(work: asyncio.Future[Any]) -> None:
+    """Consume the abandoned solve's outcome (an exception there must not go unretrieved)."""
+    if not work.cancelled():
+        work.exception()
 
 
 @asynccontextmanager

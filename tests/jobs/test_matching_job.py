@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
+from jobs import run_lifecycle as lifecycle
 from jobs.matching_job import run_matching
 from models.commands.matching import cancel_run, start_run
 from models.db import SessionFactory, transaction
@@ -112,3 +116,49 @@ async def test_a_failing_run_records_a_masked_error(session_factory: SessionFact
     status, proposals, unpaired, error = await _state(session_factory, run_id)
     assert (status, proposals, unpaired) == (RunStatus.FAILED, 0, 0)
     assert error == "ValueError: the run failed; see the server log."
+
+
+async def test_a_run_cancelled_while_solving_stops_and_saves_nothing(
+    session_factory: SessionFactory,
+) -> None:
+    """The optimiser's thread cannot be interrupted, so the job watches the run instead: a
+    cancellation ends the job at its next look, long before a slow solve would return."""
+    run_id = await _start(session_factory, "slow")
+    release = threading.Event()
+
+    def slow_solver() -> str:  # stands in for an optimiser that takes minutes
+        release.wait(timeout=60)
+        return "too late"
+
+    async with transaction(session_factory) as session:
+        await session.execute(
+            sa.update(MatchingRun)
+            .where(col(MatchingRun.id) == run_id)
+            .values(status=RunStatus.RUNNING)
+        )
+    solving = asyncio.create_task(
+        lifecycle.off_loop(session_factory, MatchingRun, run_id, slow_solver)
+    )
+    await asyncio.sleep(0.2)
+    assert not solving.done()
+    async with transaction(session_factory) as session:
+        await cancel_run(session, run_id)
+    try:
+        with pytest.raises(lifecycle.RunCancelled):
+            await asyncio.wait_for(solving, timeout=30)  # a liveness bound, not a speed target
+        assert not release.is_set()  # it stopped while the solver still ran
+    finally:
+        release.set()
+    assert await _state(session_factory, run_id) == (RunStatus.CANCELLED, 0, 0, None)
+
+
+async def test_a_solve_that_finishes_returns_its_result(session_factory: SessionFactory) -> None:
+    run_id = await _start(session_factory, "quick")
+    async with transaction(session_factory) as session:
+        await session.execute(
+            sa.update(MatchingRun)
+            .where(col(MatchingRun.id) == run_id)
+            .values(status=RunStatus.RUNNING)
+        )
+    result = await lifecycle.off_loop(session_factory, MatchingRun, run_id, sum, [1, 2, 3])
+    assert result == 6
