@@ -53,7 +53,13 @@ async def _execute(factory: SessionFactory, run: AllocationRun) -> None:
     clock = time.perf_counter()
     time_limit = float(run.params.get("time_limit_s", 60))
     result, greedy, broken = await lifecycle.off_loop(
-        factory, AllocationRun, run.id, _solve, problem, time_limit
+        factory,
+        AllocationRun,
+        run.id,
+        _solve,
+        problem,
+        time_limit,
+        give_up_s=lifecycle.hard_limit(time_limit),
     )
     timings["solve_s"] = time.perf_counter() - clock
     metrics.SOLVE_SECONDS.labels("allocation_run").observe(timings["solve_s"])

@@ -49,8 +49,11 @@ async def _execute(factory: SessionFactory, run: MatchingRun) -> None:
     problem = build_problem(data, params)
     from matching import pair, violations
 
-    solve = partial(pair, time_limit_s=float(params.get("time_limit_s", 60)), seed=run.seed)
-    result = await lifecycle.off_loop(factory, MatchingRun, run.id, solve, problem)
+    limit = float(params.get("time_limit_s", 60))
+    solve = partial(pair, time_limit_s=limit, seed=run.seed)
+    result = await lifecycle.off_loop(
+        factory, MatchingRun, run.id, solve, problem, give_up_s=lifecycle.hard_limit(limit)
+    )
     timings["solve_s"] = time.perf_counter() - clock
     metrics.SOLVE_SECONDS.labels("matching_run").observe(timings["solve_s"])
     clock = time.perf_counter()

@@ -33,6 +33,10 @@ class RunCancelled(Exception):
     """The run was cancelled while the job worked on it."""
 
 
+class RunTimedOut(Exception):
+    """The optimiser ran far past the run's time limit; the message is safe to show."""
+
+
 async def progress(
     factory: SessionFactory,
     model: type[Table],
@@ -97,6 +101,11 @@ async def execute(
     except Exception as exc:
         metrics.JOBS.labels(job, "failed").inc()
         log.exception("%s %s failed", model.__name__, run_id)
+        shown = (
+            str(exc)
+            if isinstance(exc, RunTimedOut)
+            else f"{type(exc).__name__}: the run failed; see the server log."
+        )
         table: Any = model
         async with transaction(factory) as session:
             await session.execute(
@@ -104,7 +113,7 @@ async def execute(
                 .where(table.id == run_id, table.status == RunStatus.RUNNING)
                 .values(
                     status=RunStatus.FAILED,
-                    error=f"{type(exc).__name__}: the run failed; see the server log.",
+                    error=shown[:2000],
                     finished_at=utcnow(),
                     version=table.version + 1,
                     updated_at=utcnow(),
@@ -121,19 +130,32 @@ T = TypeVar("T")
 
 
 async def off_loop(
-    factory: SessionFactory, model: type[Table], run_id: int, fn: Callable[..., T], *args: Any
+    factory: SessionFactory,
+    model: type[Table],
+    run_id: int,
+    fn: Callable[..., T],
+    *args: Any,
+    give_up_s: float | None = None,
 ) -> T:
     """``fn(*args)`` in a thread (the event loop, and an arq worker's heartbeat, go on), while
     the run's status is watched: a cancellation raises RunCancelled within about
-    :data:`CANCEL_POLL_S`. The solver's thread cannot be interrupted; it finishes in the
-    background and its result is dropped."""
+    :data:`CANCEL_POLL_S`. The optimisers stop near their own time limit, but one flow solve
+    cannot be interrupted; after ``give_up_s`` (see :func:`hard_limit`) the job gives up with
+    RunTimedOut. An abandoned solve finishes in the background and its result is dropped."""
     work = asyncio.ensure_future(asyncio.to_thread(fn, *args))
     table: Any = model
+    give_up = None if give_up_s is None else time.monotonic() + give_up_s
     try:
         while True:
             done, _ = await asyncio.wait({work}, timeout=CANCEL_POLL_S)
             if done:
                 return work.result()
+            if give_up is not None and time.monotonic() > give_up:
+                raise RunTimedOut(
+                    f"The optimiser was still working after {give_up_s:.0f} s, well past the"
+                    " run's time limit; start the run again with a longer timeLimitS or a"
+                    " smaller scope."
+                )
             async with factory() as session:
                 status = (
                     await session.execute(sa.select(table.status).where(table.id == run_id))
@@ -143,6 +165,12 @@ async def off_loop(
     finally:
         if not work.done():
             work.add_done_callback(_drop)
+
+
+def hard_limit(limit_s: float) -> float:
+    """When a job stops waiting for an optimiser given ``limit_s``: twice that plus half a
+    minute (a solver checks its limit between steps, and the last step may run over)."""
+    return 2 * limit_s + 30
 
 
 def _drop(work: asyncio.Future[Any]) -> None:

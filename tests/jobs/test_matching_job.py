@@ -162,3 +162,29 @@ async def test_a_solve_that_finishes_returns_its_result(session_factory: Session
         )
     result = await lifecycle.off_loop(session_factory, MatchingRun, run_id, sum, [1, 2, 3])
     assert result == 6
+
+
+async def test_a_solve_far_past_its_limit_fails_the_run_with_a_readable_error(
+    session_factory: SessionFactory,
+) -> None:
+    run_id = await _start(session_factory, "stuck")
+    release = threading.Event()
+
+    def stuck_solver() -> None:
+        release.wait(timeout=60)
+
+    async def body(run: MatchingRun) -> None:
+        assert run.id is not None
+        await lifecycle.off_loop(session_factory, MatchingRun, run.id, stuck_solver, give_up_s=0.5)
+
+    try:
+        await asyncio.wait_for(
+            lifecycle.execute(session_factory, MatchingRun, run_id, body), timeout=30
+        )
+    finally:
+        release.set()
+    status, proposals, unpaired, error = await _state(session_factory, run_id)
+    assert (status, proposals, unpaired) == (RunStatus.FAILED, 0, 0)
+    assert error is not None
+    assert error.startswith("The optimiser was still working after 0 s")
+    assert "longer timeLimitS" in error
