@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     demo_seed: int = 2017
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     """Where a worker serves its Prometheus metrics (jobs by outcome, durations); off if unset."""
+    schedules: dict[str, str] = Field(default_factory=lambda: {"nightly_rematch": "daily 02:00"})
+    """Scheduled jobs and when: ``every 30s|10m|2h``, ``daily HH:MM``, ``weekly mon HH:MM``
+    (JSON in the environment; ``{}`` for none). See ``jobs.schedule``."""
+    schedule_timezone: str = "Asia/Shanghai"
+    schedule_tick_s: float = Field(default=30.0, gt=0)
     resume_runs: bool = True
     """On start, enqueue the runs a stopped process left queued or running: the server does it
     when it runs jobs itself (no Redis), each worker does it when Redis is configured."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from api.context import Context
 from api.loaders import Loaders
 from api.metrics import HttpMetrics
 from api.schema import build_schema
-from jobs.registry import make_runner, resume_unfinished
+from jobs.registry import make_runner, resume_unfinished, start_schedules
 from jobs.runner import JobRunner
 from models.db import SessionFactory, make_engine, make_session_factory
 from settings import Settings
@@ -78,9 +79,16 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        if settings.resume_runs and not settings.redis_url:  # else the workers resume
-            await resume_unfinished(factory, runner)
+        ticking = None
+        if not settings.redis_url:  # the server runs jobs itself; else the workers do this
+            if settings.resume_runs:
+                await resume_unfinished(factory, runner)
+            ticking = start_schedules(settings, factory, runner)
         yield {}
+        if ticking is not None:
+            ticking.cancel()
+            with suppress(asyncio.CancelledError):
+                await ticking
         await runner.close()
         await engine.dispose()
 

@@ -10,6 +10,9 @@ import sqlalchemy as sa
 from jobs.allocation_job import run_allocation
 from jobs.matching_job import run_matching
 from jobs.runner import ArqRunner, InProcessRunner, JobFunction, JobRunner
+from jobs.schedule import Schedule, ScheduledJob, schedules
+from jobs.schedule import loop as schedule_loop
+from jobs.scheduled import nightly_rematch
 from models.allocation_run import AllocationRun
 from models.base import Table
 from models.db import SessionFactory
@@ -55,6 +58,33 @@ async def resume_unfinished(factory: SessionFactory, runner: JobRunner) -> int:
             await runner.enqueue(job, run_id)
             count += 1
     return count
+
+
+SCHEDULED: dict[str, ScheduledJob] = {"nightly_rematch": nightly_rematch}
+"""Jobs a schedule may name (``BANGFU_SCHEDULES``)."""
+
+
+def schedule_plan(settings: Settings) -> list[Schedule]:
+    """The configured schedules, checked (an unknown job or a bad time fails at start)."""
+    unknown = sorted(set(settings.schedules) - set(SCHEDULED))
+    if unknown:
+        raise ValueError(
+            f"BANGFU_SCHEDULES names unknown jobs {unknown}; known: {sorted(SCHEDULED)}"
+        )
+    return schedules(settings.schedules, settings.schedule_timezone)
+
+
+def start_schedules(settings: Settings, factory: SessionFactory, runner: JobRunner) -> Any:
+    """The ticking task of this process (cancel it to stop), or None without schedules."""
+    plan = schedule_plan(settings)
+    if not plan:
+        return None
+    import asyncio
+
+    return asyncio.create_task(
+        schedule_loop(factory, runner, plan, SCHEDULED, settings.schedule_tick_s),
+        name="schedules",
+    )
 
 
 def make_runner(settings: Settings, factory: SessionFactory) -> JobRunner:

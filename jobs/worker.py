@@ -6,6 +6,8 @@ the worker starts (not at import). Job arguments are ids only.
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import suppress
 from typing import Any
 
 from arq import func
@@ -14,7 +16,7 @@ from arq.worker import Worker
 from prometheus_client import start_http_server
 
 from jobs import metrics
-from jobs.registry import JOBS, resume_unfinished
+from jobs.registry import JOBS, resume_unfinished, start_schedules
 from jobs.runner import ArqRunner
 from models.db import make_engine, make_session_factory
 from settings import Settings
@@ -37,9 +39,19 @@ async def _startup(ctx: dict[str, Any]) -> None:
             await resume_unfinished(ctx["session_factory"], runner)
         finally:
             await runner.close()
+    if settings.redis_url:
+        ctx["schedule_runner"] = ArqRunner(settings.redis_url)
+        ctx["schedules"] = start_schedules(settings, ctx["session_factory"], ctx["schedule_runner"])
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
+    ticking = ctx.pop("schedules", None)
+    if ticking is not None:
+        ticking.cancel()
+        with suppress(asyncio.CancelledError):
+            await ticking
+    if "schedule_runner" in ctx:
+        await ctx.pop("schedule_runner").close()
     await ctx["engine"].dispose()
     if "metrics_server" in ctx:
         server, thread = ctx.pop("metrics_server")

@@ -11,6 +11,7 @@ from models.grant import AssistanceRequest, Donation, Grant, LedgerEntry
 from models.household import Household, HouseholdStatusChange, Person
 from models.matching_run import MatchingRun, PairProposal, PairRule, UnpairedElder
 from models.pair import Pair
+from models.schedule import ScheduleSlot
 from models.station import Station
 from models.volunteer import (
     Volunteer,
@@ -43,6 +44,7 @@ __all__ = [
     "PairProposal",
     "PairRule",
     "Person",
+    "ScheduleSlot",
     "Station",
     "Street",
     "UnpairedElder",

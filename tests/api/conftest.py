@@ -44,7 +44,8 @@ class Api:
 
 
 def settings_for(db_url: str, **overrides: Any) -> Settings:
-    return Settings(_env_file=None, database_url=db_url, **overrides)
+    """Test settings: no schedules unless a test asks (a schedule's catch-up would start runs)."""
+    return Settings(_env_file=None, database_url=db_url, **{"schedules": {}, **overrides})
 
 
 @pytest.fixture
