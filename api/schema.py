@@ -55,6 +55,7 @@ from api.matching import (
 )
 from api.scalars import SCALARS
 from api.stations import StationMutation, StationNode, StationQuery
+from api.subscriptions import Subscription
 from api.volunteers import VolunteerMutation, VolunteerNode, VolunteerQuery
 from settings import Settings
 
@@ -175,6 +176,7 @@ def build_schema(settings: Settings, *, sort: bool = False) -> strawberry.Schema
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=NODE_TYPES,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=dict(SCALARS), sort_schema=sort),
