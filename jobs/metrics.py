@@ -7,7 +7,7 @@ The server's ``/metrics`` shows it beside its HTTP metrics; a worker serves it o
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -31,3 +31,9 @@ SOLVE_SECONDS = Histogram(
     buckets=(0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600),
     registry=REGISTRY,
 )
+QUEUE_DEPTH = Gauge(
+    "bangfu_queue_depth",
+    "Jobs waiting in the arq queue, as a worker last saw it (every QUEUE_POLL_S).",
+    registry=REGISTRY,
+)
+QUEUE_POLL_S = 5.0

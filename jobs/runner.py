@@ -64,13 +64,24 @@ class ArqRunner:
         self._redis_url = redis_url
         self._pool: Any = None
 
-    async def enqueue(self, job: str, object_id: int) -> None:
+    async def _connected(self) -> Any:
         if self._pool is None:
             from arq import create_pool
             from arq.connections import RedisSettings
 
             self._pool = await create_pool(RedisSettings.from_dsn(self._redis_url))
-        await self._pool.enqueue_job(job, object_id, _job_id=f"{job}:{object_id}")
+        return self._pool
+
+    async def enqueue(self, job: str, object_id: int) -> None:
+        pool = await self._connected()
+        await pool.enqueue_job(job, object_id, _job_id=f"{job}:{object_id}")
+
+    async def queue_depth(self) -> int:
+        """Jobs waiting in the queue (not those in progress)."""
+        from arq.constants import default_queue_name
+
+        pool = await self._connected()
+        return int(await pool.zcard(default_queue_name))
 
     async def close(self) -> None:
         if self._pool is not None:

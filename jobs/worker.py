@@ -7,6 +7,7 @@ the worker starts (not at import). Job arguments are ids only.
 from __future__ import annotations
 
 import asyncio
+import logging
 from contextlib import suppress
 from typing import Any
 
@@ -21,6 +22,8 @@ from jobs.runner import ArqRunner
 from models.db import make_engine, make_session_factory
 from settings import Settings
 
+log = logging.getLogger(__name__)
+
 JOB_TIMEOUT_S = 3600
 
 
@@ -33,25 +36,33 @@ async def _startup(ctx: dict[str, Any]) -> None:
             settings.worker_metrics_port, addr=settings.host, registry=metrics.REGISTRY
         )
         ctx["metrics_server"] = (server, thread)
-    if settings.resume_runs and settings.redis_url:
-        runner = ArqRunner(settings.redis_url)
-        try:
-            await resume_unfinished(ctx["session_factory"], runner)
-        finally:
-            await runner.close()
     if settings.redis_url:
-        ctx["schedule_runner"] = ArqRunner(settings.redis_url)
-        ctx["schedules"] = start_schedules(settings, ctx["session_factory"], ctx["schedule_runner"])
+        runner = ctx["runner"] = ArqRunner(settings.redis_url)
+        if settings.resume_runs:
+            await resume_unfinished(ctx["session_factory"], runner)
+        ctx["schedules"] = start_schedules(settings, ctx["session_factory"], runner)
+        ctx["queue_watch"] = asyncio.create_task(_watch_queue(runner), name="queue depth")
+
+
+async def _watch_queue(runner: ArqRunner) -> None:
+    """Keep the queue-depth gauge fresh for Prometheus."""
+    while True:
+        try:
+            metrics.QUEUE_DEPTH.set(await runner.queue_depth())
+        except Exception:  # Redis gone for a moment: the gauge keeps its last value
+            log.warning("could not read the queue depth", exc_info=True)
+        await asyncio.sleep(metrics.QUEUE_POLL_S)
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
-    ticking = ctx.pop("schedules", None)
-    if ticking is not None:
-        ticking.cancel()
-        with suppress(asyncio.CancelledError):
-            await ticking
-    if "schedule_runner" in ctx:
-        await ctx.pop("schedule_runner").close()
+    for name in ("schedules", "queue_watch"):
+        task = ctx.pop(name, None)
+        if task is not None:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+    if "runner" in ctx:
+        await ctx.pop("runner").close()
     await ctx["engine"].dispose()
     if "metrics_server" in ctx:
         server, thread = ctx.pop("metrics_server")

@@ -10,6 +10,7 @@ import urllib.request
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
+from jobs.runner import ArqRunner
 from jobs.worker import make_worker
 from tests.api.conftest import Api, settings_for
 from tests.api.test_matching_runs import _run, _street
@@ -82,21 +83,30 @@ def _free_port() -> int:
 
 
 async def test_a_worker_serves_its_metrics_on_its_own_port(db_url: str, redis_url: str) -> None:
+    waiting = ArqRunner(redis_url)
+    for run_id in (101, 102, 103):  # jobs nobody has taken yet
+        await waiting.enqueue("allocation_run", run_id)
+    await waiting.close()
     port = _free_port()
-    settings = settings_for(db_url, redis_url=redis_url, worker_metrics_port=port)
+    settings = settings_for(
+        db_url, redis_url=redis_url, worker_metrics_port=port, resume_runs=False
+    )
     worker = make_worker(settings, burst=True, handle_signals=False)
     ctx = dict(worker.ctx)
     assert worker.on_startup is not None
     assert worker.on_shutdown is not None
     await worker.on_startup(ctx)
+    url = f"http://127.0.0.1:{port}/metrics"
     try:
-        url = f"http://127.0.0.1:{port}/metrics"
-        text = await asyncio.to_thread(
-            lambda: urllib.request.urlopen(url, timeout=5).read().decode()
-        )
+        for _ in range(50):
+            text = await asyncio.to_thread(_get, url)
+            if samples(text).get(("bangfu_queue_depth", ())) == 3:
+                break
+            await asyncio.sleep(0.2)
     finally:
         await worker.on_shutdown(ctx)
         await worker.close()
+    assert samples(text)[("bangfu_queue_depth", ())] == 3
     families = {f.name for f in text_string_to_metric_families(text)}
     assert {
         "bangfu_jobs",
@@ -104,3 +114,9 @@ async def test_a_worker_serves_its_metrics_on_its_own_port(db_url: str, redis_ur
         "bangfu_solve_duration_seconds",
     } <= families
     assert "bangfu_http_requests" not in families  # a worker serves no HTTP API
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (our local port)
+        body: bytes = response.read()
+    return body.decode()
