@@ -81,17 +81,29 @@ def _task(name: str) -> Any:
     return func(task, name=name, timeout=JOB_TIMEOUT_S, max_tries=3)
 
 
-def make_worker(settings: Settings, *, burst: bool = False, handle_signals: bool = True) -> Worker:
-    """A worker for every job in :data:`jobs.registry.JOBS`."""
+def worker_options(settings: Settings) -> dict[str, Any]:
+    """What every bangfu worker is made of, whoever starts it."""
     if not settings.redis_url:
         raise ValueError("BANGFU_REDIS_URL is not set: a worker needs Redis")
-    return Worker(
-        functions=[_task(name) for name in JOBS],
-        redis_settings=RedisSettings.from_dsn(settings.redis_url),
-        on_startup=_startup,
-        on_shutdown=_shutdown,
-        ctx={"settings": settings},
-        burst=burst,
-        handle_signals=handle_signals,
-        job_timeout=JOB_TIMEOUT_S,
-    )
+    return {
+        "functions": [_task(name) for name in JOBS],
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "on_startup": _startup,
+        "on_shutdown": _shutdown,
+        "ctx": {"settings": settings},
+        "job_timeout": JOB_TIMEOUT_S,
+    }
+
+
+def make_worker(settings: Settings, *, burst: bool = False, handle_signals: bool = True) -> Worker:
+    """A worker for every job in :data:`jobs.registry.JOBS`."""
+    return Worker(**worker_options(settings), burst=burst, handle_signals=handle_signals)
+
+
+def __getattr__(name: str) -> Any:
+    """``WorkerSettings`` for the plain ``arq jobs.worker.WorkerSettings`` command, built when
+    arq asks for it (settings are read then, from the same ``BANGFU_*`` variables), never at
+    import."""
+    if name == "WorkerSettings":
+        return type("WorkerSettings", (), worker_options(Settings()))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
