@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     (JSON in the environment; ``{}`` for none). See ``jobs.schedule``."""
     schedule_timezone: str = "Asia/Shanghai"
     schedule_tick_s: float = Field(default=30.0, gt=0)
+    job_timeout_s: int = Field(default=3600, ge=10)
+    """arq's limit per job; a job whose worker was killed is retried only after this much time
+    (arq's in-progress mark expires then), so keep it near the longest run you expect."""
     resume_runs: bool = True
     """On start, enqueue the runs a stopped process left queued or running: the server does it
     when it runs jobs itself (no Redis), each worker does it when Redis is configured."""

@@ -24,7 +24,6 @@ from settings import Settings
 
 log = logging.getLogger(__name__)
 
-JOB_TIMEOUT_S = 3600
 
 
 async def _startup(ctx: dict[str, Any]) -> None:
@@ -71,14 +70,14 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
         thread.join(timeout=5)
 
 
-def _task(name: str) -> Any:
+def _task(name: str, timeout_s: int) -> Any:
     job = JOBS[name]
 
     async def task(ctx: dict[str, Any], object_id: int) -> None:
         await job(ctx["session_factory"], object_id)
 
     task.__qualname__ = task.__name__ = name
-    return func(task, name=name, timeout=JOB_TIMEOUT_S, max_tries=3)
+    return func(task, name=name, timeout=timeout_s, max_tries=3)
 
 
 def worker_options(settings: Settings) -> dict[str, Any]:
@@ -86,12 +85,12 @@ def worker_options(settings: Settings) -> dict[str, Any]:
     if not settings.redis_url:
         raise ValueError("BANGFU_REDIS_URL is not set: a worker needs Redis")
     return {
-        "functions": [_task(name) for name in JOBS],
+        "functions": [_task(name, settings.job_timeout_s) for name in JOBS],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_startup": _startup,
         "on_shutdown": _shutdown,
         "ctx": {"settings": settings},
-        "job_timeout": JOB_TIMEOUT_S,
+        "job_timeout": settings.job_timeout_s,
     }
 
 
