@@ -25,7 +25,6 @@ from settings import Settings
 log = logging.getLogger(__name__)
 
 
-
 async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or Settings()
     ctx["engine"] = make_engine(settings.database_url)
