@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     job_timeout_s: int = Field(default=3600, ge=10)
     """arq's limit per job; a job whose worker was killed is retried only after this much time
     (arq's in-progress mark expires then), so keep it near the longest run you expect."""
+    run_stale_after_s: float = Field(default=120.0, gt=0)
+    """A RUNNING run untouched this long lost its worker (a job touches its run every second
+    while solving and at every phase); workers then hand its job on at once instead of waiting
+    for arq's job timeout."""
     resume_runs: bool = True
     """On start, enqueue the runs a stopped process left queued or running: the server does it
     when it runs jobs itself (no Redis), each worker does it when Redis is configured."""

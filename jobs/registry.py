@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -85,6 +86,33 @@ def start_schedules(settings: Settings, factory: SessionFactory, runner: JobRunn
         schedule_loop(factory, runner, plan, SCHEDULED, settings.schedule_tick_s),
         name="schedules",
     )
+
+
+async def recover_stale(factory: SessionFactory, runner: JobRunner, stale_after_s: float) -> int:
+    """Hand on the runs whose process died: RUNNING, and their row untouched for longer than
+    ``stale_after_s`` (a job touches it at every phase and every second of solving). A run that
+    was merely slow gets a second execution, which saves nothing twice. Returns how many."""
+    cutoff = datetime.now(UTC) - timedelta(seconds=stale_after_s)
+    count = 0
+    for job, model in RUN_MODELS.items():
+        table: Any = model
+        async with factory() as session:
+            ids = (
+                (
+                    await session.execute(
+                        sa.select(table.id).where(
+                            table.status == RunStatus.RUNNING, table.updated_at < cutoff
+                        )
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        for run_id in ids:
+            log.warning("%s %s shows no sign of life; handing it on", job, run_id)
+            await runner.release(job, run_id)
+            count += 1
+    return count
 
 
 def make_runner(settings: Settings, factory: SessionFactory) -> JobRunner:

@@ -139,11 +139,11 @@ async def off_loop(
 ) -> T:
     """``fn(*args)`` in a thread (the event loop, and an arq worker's heartbeat, go on), while
     the run's status is watched: a cancellation raises RunCancelled within about
-    :data:`CANCEL_POLL_S`. The optimisers stop near their own time limit, but one flow solve
-    cannot be interrupted; after ``give_up_s`` (see :func:`hard_limit`) the job gives up with
-    RunTimedOut. An abandoned solve finishes in the background and its result is dropped."""
+    :data:`CANCEL_POLL_S` (each look also marks the run alive). The optimisers stop near their
+    own time limit, but one flow solve cannot be interrupted; after ``give_up_s`` (see
+    :func:`hard_limit`) the job gives up with RunTimedOut. An abandoned solve finishes in the
+    background and its result is dropped."""
     work = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-    table: Any = model
     give_up = None if give_up_s is None else time.monotonic() + give_up_s
     try:
         while True:
@@ -156,15 +156,24 @@ async def off_loop(
                     " run's time limit; start the run again with a longer timeLimitS or a"
                     " smaller scope."
                 )
-            async with factory() as session:
-                status = (
-                    await session.execute(sa.select(table.status).where(table.id == run_id))
-                ).scalar_one_or_none()
-            if status is not RunStatus.RUNNING:
-                raise RunCancelled(run_id)
+            await heartbeat(factory, model, run_id)
     finally:
         if not work.done():
             work.add_done_callback(_drop)
+
+
+async def heartbeat(factory: SessionFactory, model: type[Table], run_id: int) -> None:
+    """Touch the running run's row (a process that stops touching it has died: see
+    ``jobs.registry.recover_stale``); RunCancelled if it is no longer running."""
+    table: Any = model
+    async with transaction(factory) as session:
+        touched = await session.execute(
+            sa.update(table)
+            .where(table.id == run_id, table.status == RunStatus.RUNNING)
+            .values(updated_at=utcnow())
+        )
+        if touched.rowcount != 1:  # type: ignore[attr-defined]
+            raise RunCancelled(run_id)
 
 
 def hard_limit(limit_s: float) -> float:

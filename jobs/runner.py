@@ -23,6 +23,9 @@ class JobRunner(Protocol):
 
     async def enqueue(self, job: str, object_id: int) -> None: ...
 
+    async def release(self, job: str, object_id: int) -> None:
+        """Run again a job whose process died (its run stopped showing signs of life)."""
+
     async def close(self) -> None: ...
 
 
@@ -50,6 +53,9 @@ class InProcessRunner:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def release(self, job: str, object_id: int) -> None:
+        await self.enqueue(job, object_id)
+
     async def close(self) -> None:
         await self.drain()
 
@@ -75,6 +81,15 @@ class ArqRunner:
     async def enqueue(self, job: str, object_id: int) -> None:
         pool = await self._connected()
         await pool.enqueue_job(job, object_id, _job_id=f"{job}:{object_id}")
+
+    async def release(self, job: str, object_id: int) -> None:
+        """Let any worker take a job whose worker died: arq keeps the job in its queue but
+        marks it in progress until its timeout; dropping the mark hands it on now."""
+        from arq.constants import in_progress_key_prefix
+
+        pool = await self._connected()
+        await pool.delete(in_progress_key_prefix + f"{job}:{object_id}")
+        await pool.enqueue_job(job, object_id, _job_id=f"{job}:{object_id}")  # if it was lost
 
     async def queue_depth(self) -> int:
         """Jobs waiting in the queue (not those in progress)."""

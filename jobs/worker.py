@@ -17,9 +17,9 @@ from arq.worker import Worker
 from prometheus_client import start_http_server
 
 from jobs import metrics
-from jobs.registry import JOBS, resume_unfinished, start_schedules
+from jobs.registry import JOBS, recover_stale, resume_unfinished, start_schedules
 from jobs.runner import ArqRunner
-from models.db import make_engine, make_session_factory
+from models.db import SessionFactory, make_engine, make_session_factory
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,20 @@ async def _startup(ctx: dict[str, Any]) -> None:
             await resume_unfinished(ctx["session_factory"], runner)
         ctx["schedules"] = start_schedules(settings, ctx["session_factory"], runner)
         ctx["queue_watch"] = asyncio.create_task(_watch_queue(runner), name="queue depth")
+        ctx["stale_watch"] = asyncio.create_task(
+            _watch_stale(ctx["session_factory"], runner, settings.run_stale_after_s),
+            name="stale runs",
+        )
+
+
+async def _watch_stale(factory: SessionFactory, runner: ArqRunner, stale_after_s: float) -> None:
+    """Hand on the jobs of workers that died (see ``recover_stale``)."""
+    while True:
+        await asyncio.sleep(stale_after_s / 3)
+        try:
+            await recover_stale(factory, runner, stale_after_s)
+        except Exception:
+            log.warning("could not look for stale runs", exc_info=True)
 
 
 async def _watch_queue(runner: ArqRunner) -> None:
@@ -53,7 +67,7 @@ async def _watch_queue(runner: ArqRunner) -> None:
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
-    for name in ("schedules", "queue_watch"):
+    for name in ("schedules", "queue_watch", "stale_watch"):
         task = ctx.pop(name, None)
         if task is not None:
             task.cancel()
