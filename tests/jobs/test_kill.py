@@ -1,5 +1,6 @@
-"""SIGKILL a real worker process at random points of a matching job, ten times: each time the run
-completes under a second worker, with exactly one set of proposals."""
+"""SIGKILL a real worker process at random points of a matching job, ten times (and SIGTERM it,
+three times): each time the run completes under a second worker, with exactly one set of
+proposals."""
 
 from __future__ import annotations
 
@@ -75,7 +76,12 @@ async def _outcome(factory: SessionFactory, run_id: int) -> tuple[RunStatus, int
         return run.status, int(run.metrics.get("elders_paired", -1)), proposals, unpaired
 
 
-async def test_killed_workers_runs_complete_once(db_url: str, redis_url: str) -> None:
+async def _interrupt_and_recover(
+    db_url: str, redis_url: str, stop: signal.Signals, times: int, exit_codes: set[int | None]
+) -> None:
+    """Start a run, stop its worker with ``stop`` at a random point after it took the run, let
+    a second worker finish; ``times`` times. The stopped worker must exit with one of
+    ``exit_codes``."""
     if db_url.startswith("sqlite"):
         pytest.skip("worker processes on several machines share PostgreSQL; one backend suffices")
     engine = make_engine(db_url)
@@ -90,25 +96,34 @@ async def test_killed_workers_runs_complete_once(db_url: str, redis_url: str) ->
     }
     rng = random.Random(2026)
     runner = ArqRunner(redis_url)
-    killed_while: list[str] = []  # the run's status at each kill, for the failure message
+    stopped_while: list[str] = []  # the run's status at each stop, for the failure message
     try:
-        for attempt in range(KILLS):
-            run_id = await _start(factory, f"kill-{attempt}")
+        for attempt in range(times):
+            run_id = await _start(factory, f"{stop.name}-{attempt}")
             await runner.enqueue("matching_run", run_id)
             first = await _worker(env)
             await _until_running(factory, run_id)
             await asyncio.sleep(rng.uniform(0.0, 0.3))  # loading, solving, saving or just after
-            first.send_signal(signal.SIGKILL)
-            await first.wait()
-            killed_while.append((await _outcome(factory, run_id))[0].value)
+            first.send_signal(stop)
+            assert await asyncio.wait_for(first.wait(), timeout=60) in exit_codes
+            stopped_while.append((await _outcome(factory, run_id))[0].value)
             second = await _worker(env, "--burst")
             assert await asyncio.wait_for(second.wait(), timeout=120) == 0
             status, paired, proposals, unpaired = await _outcome(factory, run_id)
-            where = f"kill {attempt}, killed while {killed_while}"
+            where = f"{stop.name} {attempt}, stopped while {stopped_while}"
             assert status is RunStatus.SUCCEEDED, where
             assert proposals == paired > 0, where  # exactly one set of proposals
             assert proposals + unpaired == 500, where  # every elder of the demo, once
-        print("KILLED WHILE", killed_while)
     finally:
         await runner.close()
         await engine.dispose()
+
+
+async def test_killed_workers_runs_complete_once(db_url: str, redis_url: str) -> None:
+    await _interrupt_and_recover(db_url, redis_url, signal.SIGKILL, KILLS, {-signal.SIGKILL})
+
+
+async def test_a_worker_stopped_with_sigterm_leaves_its_run_to_the_next(
+    db_url: str, redis_url: str
+) -> None:
+    await _interrupt_and_recover(db_url, redis_url, signal.SIGTERM, 3, {0, -signal.SIGTERM})
