@@ -12,7 +12,6 @@ from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from api.context import Info
 from api.entity import VERSION_DOC, Entity, load_node
@@ -23,7 +22,15 @@ from api.ids import decode_id, decode_ids, encode_id
 from api.mutations import mutation, payload_type
 from api.nodes import from_row
 from api.pagination import Connection, paginate
-from api.runs import CancelRunInput, Run, RunTimings, default_key, start_run, timings
+from api.runs import (
+    CancelRunInput,
+    Run,
+    RunTimings,
+    default_key,
+    run_rows,
+    start_run,
+    timings,
+)
 from api.scalars import Money
 from models.allocation_run import AllocationOutcome, AllocationProposal, AllocationRun
 from models.commands import allocation as commands
@@ -221,30 +228,15 @@ class AllocationRunNode(Entity, Run):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[AllocationProposalNode]:
-        where: list[Any] = [col(AllocationProposal.run_id) == self.row.id]
-        if status is not None:
-            where.append(col(AllocationProposal.status) == status)
-        return await paginate(
-            info,
-            AllocationProposal,
-            where,
-            lambda r: from_row(AllocationProposalNode, r),
-            first=first,
-            after=after,
+        return await run_rows(
+            info, AllocationProposalNode, self.row.id, status=status, first=first, after=after
         )
 
     @strawberry.field(description="Per request: covered, and the limit that bound.")
     async def outcomes(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[AllocationOutcomeNode]:
-        return await paginate(
-            info,
-            AllocationOutcome,
-            [col(AllocationOutcome.run_id) == self.row.id],
-            lambda r: from_row(AllocationOutcomeNode, r),
-            first=first,
-            after=after,
-        )
+        return await run_rows(info, AllocationOutcomeNode, self.row.id, first=first, after=after)
 
 
 @strawberry.input

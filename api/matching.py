@@ -17,7 +17,15 @@ from api.ids import decode_id, decode_ids, encode_id, filter_id
 from api.mutations import deactivate_mutation, mutation, payload_type
 from api.nodes import from_row
 from api.pagination import Connection, paginate
-from api.runs import CancelRunInput, Run, RunTimings, default_key, start_run, timings
+from api.runs import (
+    CancelRunInput,
+    Run,
+    RunTimings,
+    default_key,
+    run_rows,
+    start_run,
+    timings,
+)
 from api.volunteers import VolunteerNode
 from models.commands import matching as commands
 from models.enums import Project, RunScope
@@ -158,30 +166,15 @@ class MatchingRunNode(Entity, Run):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[PairProposalNode]:
-        where: list[Any] = [col(PairProposal.run_id) == self.row.id]
-        if status is not None:
-            where.append(col(PairProposal.status) == status)
-        return await paginate(
-            info,
-            PairProposal,
-            where,
-            lambda r: from_row(PairProposalNode, r),
-            first=first,
-            after=after,
+        return await run_rows(
+            info, PairProposalNode, self.row.id, status=status, first=first, after=after
         )
 
     @strawberry.field(description="Elders the run could not pair, with the reason.")
     async def unpaired(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[UnpairedElderNode]:
-        return await paginate(
-            info,
-            UnpairedElder,
-            [col(UnpairedElder.run_id) == self.row.id],
-            lambda r: from_row(UnpairedElderNode, r),
-            first=first,
-            after=after,
-        )
+        return await run_rows(info, UnpairedElderNode, self.row.id, first=first, after=after)
 
 
 @strawberry.type(name="PairRule", description="A pin or a forbidden pair for every later run.")

@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,10 @@ from api.context import Info
 from api.enums import RunStatusEnum
 from api.errors import UserError, run_command
 from api.nodes import from_row
+from api.pagination import Connection, paginate
 from models.base import Table
+
+N = TypeVar("N")
 
 
 @strawberry.type(description="How far a run has got.")
@@ -63,6 +66,25 @@ class Run:
     @strawberry.field(description="Run parameters as JSON text.")
     def parameters(self) -> str:
         return json.dumps(self.row.params, sort_keys=True)
+
+
+async def run_rows(
+    info: Info,
+    node_cls: type[N],
+    run_id: int,
+    *,
+    status: Any = None,
+    first: int | None,
+    after: str | None,
+) -> Connection[N]:
+    """A page of one run's result rows (proposals, explanations), optionally by ``status``."""
+    model: Any = node_cls.model  # type: ignore[attr-defined]
+    where = [model.run_id == run_id]
+    if status is not None:
+        where.append(model.status == status)
+    return await paginate(
+        info, model, where, lambda r: from_row(node_cls, r), first=first, after=after
+    )
 
 
 def timings(metrics: dict[str, Any]) -> RunTimings | None:

@@ -124,12 +124,13 @@ async def _grouped(
     return groups
 
 
-async def _weekly_slots(session: AsyncSession, model: Any, owners: Owners) -> dict[int, set[int]]:
-    """Each owner's weekly slots (availability or wanted visits) as slot codes."""
-    owner_column = model.volunteer_id if hasattr(model, "volunteer_id") else model.elder_id
+async def _weekly_slots(session: AsyncSession, owner: Any, owners: Owners) -> dict[int, set[int]]:
+    """Each owner's weekly slots (availability or wanted visits) as slot codes; ``owner`` is the
+    slot table's owner column."""
+    model = owner.class_
     slots: dict[int, set[int]] = defaultdict(set)
     for owner_id, weekday, part in await _owned(
-        session, (owner_column, model.weekday, model.day_part), owners
+        session, (owner, model.weekday, model.day_part), owners
     ):
         slots[owner_id].add(slot_code(weekday, part.value))
     return slots
@@ -214,7 +215,7 @@ async def load_scope(
         )
     ids_ = [e.id for e in elders]
     in_scope = Owners(elder_scope)
-    elder_slots = await _weekly_slots(session, ElderVisitSlot, in_scope)
+    elder_slots = await _weekly_slots(session, col(ElderVisitSlot.elder_id), in_scope)
     languages = await _grouped(
         session, col(ElderLanguage.elder_id), col(ElderLanguage.language), in_scope
     )
@@ -316,7 +317,7 @@ async def _load_volunteers(
     for vid, eid in busy_rows:
         if eid not in elder_ids:
             busy[vid] += 1
-    slots = await _weekly_slots(session, VolunteerAvailability, owners)
+    slots = await _weekly_slots(session, col(VolunteerAvailability.volunteer_id), owners)
     languages = await _grouped(
         session, col(VolunteerLanguage.volunteer_id), col(VolunteerLanguage.language), owners
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,6 +32,21 @@ RUN_MODELS: dict[str, type[Table]] = {"matching_run": MatchingRun, "allocation_r
 """The run table each run job works on (its argument is that table's id)."""
 
 
+async def _runs_where(
+    factory: SessionFactory, condition: Callable[[Any], Any]
+) -> list[tuple[str, int]]:
+    """(job name, run id) of every run of every kind that meets ``condition(table)``."""
+    found: list[tuple[str, int]] = []
+    async with factory() as session:
+        for job, model in RUN_MODELS.items():
+            table: Any = model
+            ids = await session.execute(
+                sa.select(table.id).where(condition(table)).order_by(table.id)
+            )
+            found += [(job, run_id) for run_id in ids.scalars()]
+    return found
+
+
 async def resume_unfinished(factory: SessionFactory, runner: JobRunner) -> int:
     """Enqueue every run that is queued or running, as a process that runs jobs starts.
 
@@ -39,26 +56,25 @@ async def resume_unfinished(factory: SessionFactory, runner: JobRunner) -> int:
     job whose id is queued or in progress, and a second execution of a run saves nothing twice
     (``jobs.run_lifecycle``). Returns how many runs were enqueued.
     """
-    count = 0
-    for job, model in RUN_MODELS.items():
-        table: Any = model
-        async with factory() as session:
-            ids = (
-                (
-                    await session.execute(
-                        sa.select(table.id)
-                        .where(table.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)))
-                        .order_by(table.id)
-                    )
-                )
-                .scalars()
-                .all()
-            )
-        for run_id in ids:
-            log.info("resuming %s %s", job, run_id)
-            await runner.enqueue(job, run_id)
-            count += 1
-    return count
+    runs = await _runs_where(factory, lambda t: t.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)))
+    for job, run_id in runs:
+        log.info("resuming %s %s", job, run_id)
+        await runner.enqueue(job, run_id)
+    return len(runs)
+
+
+async def recover_stale(factory: SessionFactory, runner: JobRunner, stale_after_s: float) -> int:
+    """Hand on the runs whose process died: RUNNING, and their row untouched for longer than
+    ``stale_after_s`` (a job touches it at every phase and every second of solving). A run that
+    was merely slow gets a second execution, which saves nothing twice. Returns how many."""
+    cutoff = datetime.now(UTC) - timedelta(seconds=stale_after_s)
+    runs = await _runs_where(
+        factory, lambda t: sa.and_(t.status == RunStatus.RUNNING, t.updated_at < cutoff)
+    )
+    for job, run_id in runs:
+        log.warning("%s %s shows no sign of life; handing it on", job, run_id)
+        await runner.release(job, run_id)
+    return len(runs)
 
 
 SCHEDULED: dict[str, ScheduledJob] = {"nightly_rematch": nightly_rematch}
@@ -75,44 +91,17 @@ def schedule_plan(settings: Settings) -> list[Schedule]:
     return schedules(settings.schedules, settings.schedule_timezone)
 
 
-def start_schedules(settings: Settings, factory: SessionFactory, runner: JobRunner) -> Any:
+def start_schedules(
+    settings: Settings, factory: SessionFactory, runner: JobRunner
+) -> asyncio.Task[None] | None:
     """The ticking task of this process (cancel it to stop), or None without schedules."""
     plan = schedule_plan(settings)
     if not plan:
         return None
-    import asyncio
-
     return asyncio.create_task(
         schedule_loop(factory, runner, plan, SCHEDULED, settings.schedule_tick_s),
         name="schedules",
     )
-
-
-async def recover_stale(factory: SessionFactory, runner: JobRunner, stale_after_s: float) -> int:
-    """Hand on the runs whose process died: RUNNING, and their row untouched for longer than
-    ``stale_after_s`` (a job touches it at every phase and every second of solving). A run that
-    was merely slow gets a second execution, which saves nothing twice. Returns how many."""
-    cutoff = datetime.now(UTC) - timedelta(seconds=stale_after_s)
-    count = 0
-    for job, model in RUN_MODELS.items():
-        table: Any = model
-        async with factory() as session:
-            ids = (
-                (
-                    await session.execute(
-                        sa.select(table.id).where(
-                            table.status == RunStatus.RUNNING, table.updated_at < cutoff
-                        )
-                    )
-                )
-                .scalars()
-                .all()
-            )
-        for run_id in ids:
-            log.warning("%s %s shows no sign of life; handing it on", job, run_id)
-            await runner.release(job, run_id)
-            count += 1
-    return count
 
 
 def make_runner(settings: Settings, factory: SessionFactory) -> JobRunner:

@@ -46,19 +46,29 @@ async def progress(
     message: str = "",
 ) -> None:
     """Record progress in its own short transaction; stop if the run was cancelled."""
+    await heartbeat(
+        factory,
+        model,
+        run_id,
+        progress_percent=percent,
+        progress_phase=phase,
+        progress_message=message[:500],
+    )
+
+
+async def heartbeat(
+    factory: SessionFactory, model: type[Table], run_id: int, **values: Any
+) -> None:
+    """Touch the running run's row, with ``values`` if any (a process that stops touching it
+    has died: see ``jobs.registry.recover_stale``); RunCancelled if it is no longer running."""
     table: Any = model
     async with transaction(factory) as session:
-        result = await session.execute(
+        touched = await session.execute(
             sa.update(table)
             .where(table.id == run_id, table.status == RunStatus.RUNNING)
-            .values(
-                progress_percent=percent,
-                progress_phase=phase,
-                progress_message=message[:500],
-                updated_at=utcnow(),
-            )
+            .values(**values, updated_at=utcnow())
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if touched.rowcount != 1:  # type: ignore[attr-defined]
             raise RunCancelled(run_id)
 
 
@@ -160,20 +170,6 @@ async def off_loop(
     finally:
         if not work.done():
             work.add_done_callback(_drop)
-
-
-async def heartbeat(factory: SessionFactory, model: type[Table], run_id: int) -> None:
-    """Touch the running run's row (a process that stops touching it has died: see
-    ``jobs.registry.recover_stale``); RunCancelled if it is no longer running."""
-    table: Any = model
-    async with transaction(factory) as session:
-        touched = await session.execute(
-            sa.update(table)
-            .where(table.id == run_id, table.status == RunStatus.RUNNING)
-            .values(updated_at=utcnow())
-        )
-        if touched.rowcount != 1:  # type: ignore[attr-defined]
-            raise RunCancelled(run_id)
 
 
 def hard_limit(limit_s: float) -> float:

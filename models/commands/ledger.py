@@ -391,19 +391,14 @@ async def pay_grant(
     expected_version: int | None = None,
 ) -> Grant:
     """Record that an awarded grant was paid out."""
-    key = _key(key)
-    earlier = await _grant_movement(session, grant_id, key, LedgerKind.PAYMENT)
-    if earlier is not None:
-        return earlier
-    grant = await _transition(session, grant_id, expected_version, GrantStatus.PAID, "paid")
-    grant.paid_on = paid_on
-    moved = await _move(session, grant.fund_id, grant.year, paid_fen=grant.amount_fen)
-    assert moved  # an awarded grant's money is inside awarded_fen
-    await _ledger(
-        session, LedgerKind.PAYMENT, grant.fund_id, grant.year, grant.amount_fen,
-        grant_id=grant.id, key=key,
-    )  # fmt: skip
-    return grant
+    return await _settle(
+        session,
+        grant_id,
+        _Settlement(LedgerKind.PAYMENT, GrantStatus.PAID, "paid", "paid_fen", 1),
+        key=key,
+        expected_version=expected_version,
+        paid_on=paid_on,
+    )
 
 
 async def cancel_grant(
@@ -415,35 +410,48 @@ async def cancel_grant(
     expected_version: int | None = None,
 ) -> Grant:
     """Withdraw an awarded, unpaid grant: its money goes back to the fund's year."""
-    key = _key(key)
     checker = Checker()
     reason = checker.apply(text(max_length=500), reason, "reason")
     checker.raise_if_any()
-    earlier = await _grant_movement(session, grant_id, key, LedgerKind.CANCELLATION)
-    if earlier is not None:
-        return earlier
-    grant = await _transition(
-        session, grant_id, expected_version, GrantStatus.CANCELLED, "cancelled"
+    return await _settle(
+        session,
+        grant_id,
+        _Settlement(LedgerKind.CANCELLATION, GrantStatus.CANCELLED, "cancelled", "awarded_fen", -1),
+        key=key,
+        expected_version=expected_version,
+        note=reason,
+        cancel_reason=reason,
     )
-    grant.cancel_reason = reason
-    moved = await _move(session, grant.fund_id, grant.year, awarded_fen=-grant.amount_fen)
-    assert moved
-    await _ledger(
-        session, LedgerKind.CANCELLATION, grant.fund_id, grant.year, grant.amount_fen,
-        grant_id=grant.id, note=reason, key=key,
-    )  # fmt: skip
-    return grant
 
 
-async def _transition(
+@dataclass(frozen=True)
+class _Settlement:
+    """How an awarded grant ends: its ledger kind, new status, the balance it moves and how."""
+
+    kind: LedgerKind
+    status: GrantStatus
+    verb: str
+    balance: str
+    sign: int
+
+
+async def _settle(
     session: AsyncSession,
     grant_id: int,
+    how: _Settlement,
+    *,
+    key: str,
     expected_version: int | None,
-    to: GrantStatus,
-    verb: str,
+    note: str = "",
+    **changes: Any,
 ) -> Grant:
-    """AWARDED -> ``to`` in one conditional UPDATE (a concurrent payment or cancellation of
-    the same grant finds it no longer AWARDED)."""
+    """AWARDED -> ``how.status`` (with ``changes``) in one conditional UPDATE, so a concurrent
+    payment or cancellation of the same grant finds it no longer AWARDED; then the fund's
+    balance and the ledger row. Idempotent by ``key``."""
+    key = _key(key)
+    earlier = await _grant_movement(session, grant_id, key, how.kind)
+    if earlier is not None:
+        return earlier
     grant = await get_or_raise(session, Grant, grant_id, noun="grant", label="grantId")
     conditions = [col(Grant.id) == grant_id, col(Grant.status) == GrantStatus.AWARDED]
     if expected_version is not None:
@@ -451,7 +459,7 @@ async def _transition(
     result = await session.execute(
         sa.update(Grant)
         .where(*conditions)
-        .values(status=to, version=Grant.version + 1, updated_at=utcnow())
+        .values(status=how.status, version=Grant.version + 1, updated_at=utcnow(), **changes)
     )
     fresh = await session.get(Grant, grant_id, populate_existing=True)
     assert fresh is not None
@@ -459,7 +467,8 @@ async def _transition(
         if fresh.status is not GrantStatus.AWARDED:
             raise DomainError.one(
                 ErrorCode.INVALID_STATE,
-                f"grantId: the grant is {fresh.status.value}; only an awarded grant can be {verb}.",
+                f"grantId: the grant is {fresh.status.value}; only an awarded grant can be"
+                f" {how.verb}.",
                 "grantId",
             )
         raise DomainError.one(
@@ -467,6 +476,13 @@ async def _transition(
             f"expectedVersion: the grant is at version {grant.version}; reload and try again.",
             "expectedVersion",
         )
+    delta = {how.balance: how.sign * fresh.amount_fen}
+    moved = await _move(session, fresh.fund_id, fresh.year, **delta)
+    assert moved  # an awarded grant's money is inside awarded_fen, so both moves keep the order
+    await _ledger(
+        session, how.kind, fresh.fund_id, fresh.year, fresh.amount_fen,
+        grant_id=fresh.id, note=note, key=key,
+    )  # fmt: skip
     return fresh
 
 

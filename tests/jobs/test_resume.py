@@ -3,6 +3,7 @@ the server (jobs in-process) and an arq worker (with Redis)."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
@@ -10,7 +11,7 @@ from api.app import create_app
 from jobs.worker import make_worker
 from models.allocation_run import AllocationRun
 from models.commands.allocation import start_allocation_run
-from models.db import SessionFactory, make_engine, make_session_factory, transaction
+from models.db import SessionFactory, transaction
 from models.enums import RunStatus
 from models.matching_run import MatchingRun, PairProposal
 from tests.api.conftest import settings_for
@@ -48,41 +49,27 @@ async def _outcome(factory: SessionFactory, matching: int, allocation: int) -> t
     return m.status, a.status, proposals > 0
 
 
-async def test_the_server_resumes_runs_left_unfinished(db_url: str) -> None:
-    engine = make_engine(db_url)
-    factory = make_session_factory(engine)
-    matching, allocation = await _orphans(factory)
-
-    app = create_app(settings_for(db_url))
+@pytest.mark.parametrize(
+    ("resume", "expected"),
+    [
+        (True, (RunStatus.SUCCEEDED, RunStatus.SUCCEEDED, True)),
+        (False, (RunStatus.RUNNING, RunStatus.QUEUED, False)),  # switched off: left alone
+    ],
+)
+async def test_the_server_resumes_runs_left_unfinished(
+    db_url: str, session_factory: SessionFactory, resume: bool, expected: tuple[object, ...]
+) -> None:
+    matching, allocation = await _orphans(session_factory)
+    app = create_app(settings_for(db_url, resume_runs=resume))
     async with app.router.lifespan_context(app):
         await app.state.runner.drain()
-    assert await _outcome(factory, matching, allocation) == (
-        RunStatus.SUCCEEDED,
-        RunStatus.SUCCEEDED,
-        True,
-    )
-    await engine.dispose()
+    assert await _outcome(session_factory, matching, allocation) == expected
 
 
-async def test_resuming_can_be_switched_off(db_url: str) -> None:
-    engine = make_engine(db_url)
-    factory = make_session_factory(engine)
-    matching, allocation = await _orphans(factory)
-    app = create_app(settings_for(db_url, resume_runs=False))
-    async with app.router.lifespan_context(app):
-        await app.state.runner.drain()
-    assert await _outcome(factory, matching, allocation) == (
-        RunStatus.RUNNING,
-        RunStatus.QUEUED,
-        False,
-    )
-    await engine.dispose()
-
-
-async def test_a_starting_worker_resumes_runs_left_unfinished(db_url: str, redis_url: str) -> None:
-    engine = make_engine(db_url)
-    factory = make_session_factory(engine)
-    matching, allocation = await _orphans(factory)
+async def test_a_starting_worker_resumes_runs_left_unfinished(
+    db_url: str, redis_url: str, session_factory: SessionFactory
+) -> None:
+    matching, allocation = await _orphans(session_factory)
 
     worker = make_worker(
         settings_for(db_url, redis_url=redis_url), burst=True, handle_signals=False
@@ -92,9 +79,8 @@ async def test_a_starting_worker_resumes_runs_left_unfinished(db_url: str, redis
     finally:
         await worker.close()
     assert worker.jobs_complete == 2
-    assert await _outcome(factory, matching, allocation) == (
+    assert await _outcome(session_factory, matching, allocation) == (
         RunStatus.SUCCEEDED,
         RunStatus.SUCCEEDED,
         True,
     )
-    await engine.dispose()

@@ -24,7 +24,8 @@ from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers the tables)
 from alembic import command
-from models.db import make_engine
+from models.db import make_engine, make_session_factory
+from models.demo import load_demo
 from models.migrations import alembic_config, downgrade, upgrade
 from tests.services import PG_TEST_DB, drop_pg_database, pg_url, recreate_pg_database
 
@@ -187,6 +188,16 @@ def test_one_head_and_a_linear_history() -> None:
         assert not revision.is_branch_point, f"{revision.revision} starts a branch"
 
 
+async def migrated_with_demo(url: str) -> None:
+    """Migrate the empty database at ``url`` to head and load the small demo."""
+    await asyncio.to_thread(upgrade, url)
+    engine = make_engine(url)
+    try:
+        await load_demo(make_session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
 def row_counts(conn: Connection) -> dict[str, int]:
     return {
         name: int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
@@ -198,15 +209,7 @@ def row_counts(conn: Connection) -> dict[str, int]:
 async def test_a_step_down_and_up_keeps_every_row(empty_url: str) -> None:
     """Batch mode rebuilds tables on SQLite; with foreign keys on, dropping a parent table
     would cascade into its children. The data must come through whole."""
-    from models.db import make_session_factory
-    from models.demo import load_demo
-
-    await asyncio.to_thread(upgrade, empty_url)
-    engine = make_engine(empty_url)
-    try:
-        await load_demo(make_session_factory(engine))
-    finally:
-        await engine.dispose()
+    await migrated_with_demo(empty_url)
     before = await inspect_db(empty_url, row_counts)
     assert before["fund_budget"] == 18
     assert before["ledger_entry"] == 18  # one opening budget row per fund
@@ -232,15 +235,7 @@ def rewrite_ledger(statement: str) -> Callable[[Connection], None]:
 async def test_the_ledger_cannot_be_rewritten_in_the_database(
     empty_url: str, statement: str
 ) -> None:
-    from models.db import make_session_factory
-    from models.demo import load_demo
-
-    await asyncio.to_thread(upgrade, empty_url)
-    engine = make_engine(empty_url)
-    try:
-        await load_demo(make_session_factory(engine))
-    finally:
-        await engine.dispose()
+    await migrated_with_demo(empty_url)
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):
         await inspect_db(empty_url, rewrite_ledger(statement))
     counts = await inspect_db(empty_url, row_counts)
