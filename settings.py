@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     """A RUNNING run untouched this long lost its worker (a job touches its run every second
     while solving and at every phase); workers then hand its job on at once instead of waiting
     for arq's job timeout."""
+    policy_file: str | None = None
+    """The district's policy file (TOML, see ``assessment/policy_default.toml``); unset: the
+    packaged default. Loaded into the database when none is stored yet; later edits go in with
+    ``bangfu policy import FILE`` or the ``policyChange`` mutation."""
     resume_runs: bool = True
     """On start, enqueue the runs a stopped process left queued or running: the server does it
     when it runs jobs itself (no Redis), each worker does it when Redis is configured."""

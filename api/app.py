@@ -23,6 +23,8 @@ from api.metrics import HttpMetrics
 from api.schema import build_schema
 from jobs.registry import make_runner, resume_unfinished, start_schedules
 from jobs.runner import JobRunner
+from models.actor import set_actor
+from models.commands.policy import ensure_policy
 from models.db import SessionFactory, make_engine, make_session_factory
 from settings import Settings
 
@@ -45,6 +47,7 @@ class BangfuGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        set_actor("api:anonymous")  # the signed-in user once accounts exist (access issue)
         return Context(
             request=request,
             response=response,
@@ -80,6 +83,7 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
         ticking = None
+        await ensure_policy(factory, settings.policy_file)
         if not settings.redis_url:  # the server runs jobs itself; else the workers do this
             if settings.resume_runs:
                 await resume_unfinished(factory, runner)

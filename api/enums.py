@@ -8,6 +8,7 @@ from models.enums import (
     DayPart,
     Gender,
     GrantStatus,
+    HelpKind,
     HouseholdTag,
     IdentityCategory,
     LabourCapacity,
@@ -45,3 +46,4 @@ HouseholdTagEnum = strawberry.enum(HouseholdTag, name="HouseholdTag")
 RequestStatusEnum = strawberry.enum(RequestStatus, name="RequestStatus")
 GrantStatusEnum = strawberry.enum(GrantStatus, name="GrantStatus")
 LedgerKindEnum = strawberry.enum(LedgerKind, name="LedgerKind")
+HelpKindEnum = strawberry.enum(HelpKind, name="HelpKind")

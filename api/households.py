@@ -33,6 +33,8 @@ from api.mutations import (
 from api.nodes import from_row, given
 from api.pagination import Connection, paginate
 from api.scalars import GeoPoint, GeoPointInput, point_changes, point_values
+from assessment.categories import age_on
+from models.assessment import HouseholdAssessment
 from models.commands import crud
 from models.commands.households import (
     HOUSEHOLD,
@@ -47,9 +49,9 @@ from models.enums import (
 )
 from models.geo import Community
 from models.household import Household, HouseholdStatusChange, Person
-from models.validation import age_on
 
 if TYPE_CHECKING:
+    from api.assessment import NeedAssessmentNode
     from api.elders import ElderNode
 
 
@@ -120,6 +122,26 @@ class HouseholdNode(Entity):
     @strawberry.field(description="Every status change, oldest first; never rewritten.")
     async def status_history(self, info: Info) -> list[StatusChangeNode]:
         return await load_children(info, StatusChangeNode, "household_id", self.row.id)
+
+    @strawberry.field(description="Every need assessment, oldest first; never rewritten.")
+    async def assessments(
+        self, info: Info
+    ) -> list[Annotated[NeedAssessmentNode, strawberry.lazy("api.assessment")]]:
+        from api.assessment import NeedAssessmentNode  # that module imports this one
+
+        return await load_children(info, NeedAssessmentNode, "household_id", self.row.id)
+
+    @strawberry.field(description="The latest need assessment (by date), if any.")
+    async def assessment(
+        self, info: Info
+    ) -> Annotated[NeedAssessmentNode, strawberry.lazy("api.assessment")] | None:
+        from api.assessment import NeedAssessmentNode
+
+        rows = await info.context.loaders.children(HouseholdAssessment, "household_id").load(
+            self.row.id
+        )
+        latest = max(rows, key=lambda r: (r.assessed_on, r.id), default=None)
+        return None if latest is None else from_row(NeedAssessmentNode, latest)
 
 
 def household_node(row: Household) -> HouseholdNode:

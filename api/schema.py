@@ -25,6 +25,7 @@ from api.allocation import (
     AllocationQuery,
     AllocationRunNode,
 )
+from api.assessment import AssessmentMutation, AssessmentQuery, NeedAssessmentNode
 from api.context import Info
 from api.elders import ElderMutation, ElderNode, ElderQuery, PairNode
 from api.entity import Entity
@@ -53,6 +54,7 @@ from api.matching import (
     PairRuleNode,
     UnpairedElderNode,
 )
+from api.policy import PolicyMutation, PolicyQuery
 from api.scalars import SCALARS
 from api.stations import StationMutation, StationNode, StationQuery
 from api.subscriptions import Subscription
@@ -68,6 +70,7 @@ NODE_TYPES: list[type[Entity]] = [
     HouseholdNode,
     PersonNode,
     StatusChangeNode,
+    NeedAssessmentNode,
     ElderNode,
     PairNode,
     FundNode,
@@ -120,6 +123,8 @@ class Query(
     GrantQuery,
     AllocationQuery,
     MatchingQuery,
+    AssessmentQuery,
+    PolicyQuery,
 ):
     @strawberry.field(description="Any object by its global id; null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
@@ -145,6 +150,8 @@ class Mutation(
     GrantMutation,
     AllocationMutation,
     MatchingMutation,
+    AssessmentMutation,
+    PolicyMutation,
 ):
     pass
 

@@ -36,7 +36,7 @@ from assessment.measures import (
     policy_weights,
 )
 from assessment.policy import REQUIRED, ParameterValue, Policy, PolicySnapshot
-from assessment.policy_file import default_policy, load_policy, parse_policy
+from assessment.policy_file import default_policy, load_policy, parse_policy, parse_value
 from assessment.review import ReviewSchedule, add_months, next_review, review_kind
 from assessment.rounding import round_half_up
 from assessment.score import IndicatorResult, NeedScore, need_score
@@ -77,6 +77,7 @@ __all__ = [
     "need_score",
     "next_review",
     "parse_policy",
+    "parse_value",
     "policy_weights",
     "recompute_benefits",
     "review_kind",

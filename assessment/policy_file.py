@@ -103,14 +103,16 @@ def _row(name: str, index: int, row: dict[str, Any]) -> ParameterValue:
             name=name,
             effective=row["effective"],
             recorded=row["recorded"],
-            value=_number(row["value"], at),
+            value=parse_value(row["value"], at),
             note=note,
         )
     except ValueError as err:
         raise ValueError(f"{at}: {err}") from err
 
 
-def _number(raw: object, at: str) -> Value:
+def parse_value(raw: object, at: str) -> Value:
+    """An exact parameter value from a TOML number or a string ("145000", "1.5", "2/7");
+    ``at`` says where, for the error. Text with a point or a slash gives a Fraction."""
     if isinstance(raw, bool):
         raise ValueError(f"{at}: value must be a number, not {raw!r}")
     if isinstance(raw, int):

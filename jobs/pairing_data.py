@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from assessment.categories import age_on
 from matching import slot_code
 from models.db import rows_in_chunks
 from models.elder import ELDER_MIN_AGE, Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
@@ -25,7 +26,6 @@ from models.geo import Community, Street
 from models.household import Household, Person
 from models.matching_run import PairRule
 from models.pair import Pair
-from models.validation import age_on
 from models.volunteer import (
     Volunteer,
     VolunteerAvailability,

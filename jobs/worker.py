@@ -19,6 +19,7 @@ from prometheus_client import start_http_server
 from jobs import metrics
 from jobs.registry import JOBS, recover_stale, resume_unfinished, start_schedules
 from jobs.runner import ArqRunner
+from models.commands.policy import ensure_policy
 from models.db import SessionFactory, make_engine, make_session_factory
 from settings import Settings
 
@@ -29,6 +30,7 @@ async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or Settings()
     ctx["engine"] = make_engine(settings.database_url)
     ctx["session_factory"] = make_session_factory(ctx["engine"])
+    await ensure_policy(ctx["session_factory"], settings.policy_file)
     if settings.worker_metrics_port is not None:
         server, thread = start_http_server(
             settings.worker_metrics_port, addr=settings.host, registry=metrics.REGISTRY

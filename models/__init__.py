@@ -4,13 +4,21 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic n
 """
 
 from models.allocation_run import AllocationOutcome, AllocationProposal, AllocationRun
+from models.assessment import HouseholdAssessment
 from models.elder import Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
 from models.fund import CharityFund, FundBudget
 from models.geo import Community, District, Street
 from models.grant import AssistanceRequest, Donation, Grant, LedgerEntry
 from models.household import Household, HouseholdStatusChange, Person
+from models.lifecycle import (
+    AssistanceApplication,
+    BenefitChange,
+    HouseholdReview,
+    VerificationCheck,
+)
 from models.matching_run import MatchingRun, PairProposal, PairRule, UnpairedElder
 from models.pair import Pair
+from models.policy import PolicyParameter
 from models.schedule import ScheduleSlot
 from models.station import Station
 from models.volunteer import (
@@ -25,7 +33,9 @@ __all__ = [
     "AllocationOutcome",
     "AllocationProposal",
     "AllocationRun",
+    "AssistanceApplication",
     "AssistanceRequest",
+    "BenefitChange",
     "CharityFund",
     "Community",
     "District",
@@ -37,6 +47,8 @@ __all__ = [
     "FundBudget",
     "Grant",
     "Household",
+    "HouseholdAssessment",
+    "HouseholdReview",
     "HouseholdStatusChange",
     "LedgerEntry",
     "MatchingRun",
@@ -44,10 +56,12 @@ __all__ = [
     "PairProposal",
     "PairRule",
     "Person",
+    "PolicyParameter",
     "ScheduleSlot",
     "Station",
     "Street",
     "UnpairedElder",
+    "VerificationCheck",
     "Volunteer",
     "VolunteerAvailability",
     "VolunteerLanguage",

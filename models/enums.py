@@ -201,3 +201,98 @@ class LedgerKind(enum.StrEnum):
     PAYMENT = "payment"
     CANCELLATION = "cancellation"
     """An awarded, unpaid grant was cancelled."""
+
+
+class IncomeStability(enum.StrEnum):
+    """Whether a household's income is known and steady (sets its review interval)."""
+
+    STABLE = "stable"
+    IRREGULAR = "irregular"
+
+
+class HelpKind(enum.StrEnum):
+    """Kinds of help a household's need score ranks (urgency 1..100 each)."""
+
+    CASH = "cash"
+    MEDICAL = "medical"
+    EDUCATION = "education"
+    DAILY_LIFE_CARE = "daily_life_care"
+    COUNSELLING = "counselling"
+    SKILLS_TRAINING = "skills_training"
+
+
+class ApplicationState(enum.StrEnum):
+    """Where an application for assistance stands."""
+
+    VERIFYING = "verifying"
+    """Open: the economic-status checks are being collected."""
+    ADMITTED = "admitted"
+    """Every check passed and the household was enrolled."""
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class VerificationUnit(enum.StrEnum):
+    """The 9 government units of Beijing's economic-status verification system (核对).
+
+    The district's reply names business registration, tax, vehicles, housing and the housing
+    provident fund; the other units are the usual members of such systems (assumed).
+    """
+
+    MARKET_REGULATION = "market_regulation"
+    TAX = "tax"
+    PUBLIC_SECURITY = "public_security"
+    HOUSING = "housing"
+    HOUSING_PROVIDENT_FUND = "housing_provident_fund"
+    HUMAN_RESOURCES_SOCIAL_SECURITY = "human_resources_social_security"
+    CIVIL_AFFAIRS = "civil_affairs"
+    BANKING = "banking"
+    SECURITIES = "securities"
+
+
+class VerificationItem(enum.StrEnum):
+    """The 11 data items checked before admission; each comes from one unit (``UNIT_OF``)."""
+
+    BUSINESS_REGISTRATION = "business_registration"
+    TAX_PAYMENTS = "tax_payments"
+    VEHICLES = "vehicles"
+    HOUSEHOLD_REGISTRATION = "household_registration"
+    REAL_ESTATE = "real_estate"
+    PROVIDENT_FUND = "provident_fund"
+    PENSION_INSURANCE = "pension_insurance"
+    UNEMPLOYMENT_INSURANCE = "unemployment_insurance"
+    MARRIAGE_REGISTRATION = "marriage_registration"
+    BANK_DEPOSITS = "bank_deposits"
+    SECURITIES_HOLDINGS = "securities_holdings"
+
+
+UNIT_OF: dict[VerificationItem, VerificationUnit] = {
+    VerificationItem.BUSINESS_REGISTRATION: VerificationUnit.MARKET_REGULATION,
+    VerificationItem.TAX_PAYMENTS: VerificationUnit.TAX,
+    VerificationItem.VEHICLES: VerificationUnit.PUBLIC_SECURITY,
+    VerificationItem.HOUSEHOLD_REGISTRATION: VerificationUnit.PUBLIC_SECURITY,
+    VerificationItem.REAL_ESTATE: VerificationUnit.HOUSING,
+    VerificationItem.PROVIDENT_FUND: VerificationUnit.HOUSING_PROVIDENT_FUND,
+    VerificationItem.PENSION_INSURANCE: VerificationUnit.HUMAN_RESOURCES_SOCIAL_SECURITY,
+    VerificationItem.UNEMPLOYMENT_INSURANCE: VerificationUnit.HUMAN_RESOURCES_SOCIAL_SECURITY,
+    VerificationItem.MARRIAGE_REGISTRATION: VerificationUnit.CIVIL_AFFAIRS,
+    VerificationItem.BANK_DEPOSITS: VerificationUnit.BANKING,
+    VerificationItem.SECURITIES_HOLDINGS: VerificationUnit.SECURITIES,
+}
+assert set(UNIT_OF) == set(VerificationItem)
+assert set(UNIT_OF.values()) == set(VerificationUnit)
+
+
+class CheckResult(enum.StrEnum):
+    PENDING = "pending"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+class ReviewOutcome(enum.StrEnum):
+    """What a periodic review (复审) found."""
+
+    CONTINUED = "continued"
+    """Still eligible; the benefit was recomputed from today's members and policy."""
+    EXITED = "exited"
+    """No longer eligible; the household left assistance."""

@@ -7,11 +7,13 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Field
 
+from models.actor import ACTOR_LENGTH
 from models.base import Table, Versioned, enum_type
 from models.enums import (
     AssistanceStatus,
     Gender,
     IdentityCategory,
+    IncomeStability,
     LabourCapacity,
     Relation,
     StatusChangeKind,
@@ -29,6 +31,16 @@ class Household(Table, Versioned, table=True):
     longitude: float
     status: AssistanceStatus = Field(sa_type=enum_type(AssistanceStatus), index=True)
     active: bool = Field(default=True, index=True)
+    income_stability: IncomeStability | None = Field(
+        default=None, sa_type=enum_type(IncomeStability)
+    )
+    """Recorded at enrolment and each review; with labour capacity it sets the review interval."""
+    benefit_fen: int = Field(
+        default=0, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": "0"}
+    )
+    """The monthly dibao benefit in force (0 when none); every change is a BenefitChange row."""
+    next_review_on: date | None = Field(default=None, index=True)
+    """When the next periodic review (复审) is due; None when not on assistance."""
 
 
 class HouseholdStatusChange(Table, table=True):
@@ -52,6 +64,9 @@ class HouseholdStatusChange(Table, table=True):
     to_status: AssistanceStatus = Field(sa_type=enum_type(AssistanceStatus, name="to_status"))
     effective_on: date
     reason: str = Field(max_length=500)
+    recorded_by: str = Field(
+        default="system", max_length=ACTOR_LENGTH, sa_column_kwargs={"server_default": "system"}
+    )
 
 
 class Person(Table, Versioned, table=True):

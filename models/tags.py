@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from assessment.categories import age_on
 from models.db import rows_in_chunks
 from models.enums import AssistanceStatus, HouseholdTag
 from models.household import Household, Person
-from models.validation import age_on
 
 _STATUS_TAGS = {
     AssistanceStatus.DIBAO: HouseholdTag.DIBAO,

@@ -162,11 +162,6 @@ def positive_fen(value: Any) -> int:
     return int(value)
 
 
-def age_on(birth: date, day: date) -> int:
-    """Whole years of age on ``day`` for someone born on ``birth``."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def ids_in(values: Iterable[int]) -> list[int]:
     """Distinct ids, in the order given."""
     return list(dict.fromkeys(values))

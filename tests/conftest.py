@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers the tables)
+from models.append_only import APPEND_ONLY_TABLES, pg_trigger
 from models.db import SessionFactory, make_engine, make_session_factory
 from models.migrations import upgrade
 from tests.services import REDIS_URL, drop_pg_database, missing, pg_url, recreate_pg_database
@@ -53,29 +54,36 @@ async def empty_all_tables(engine: AsyncEngine) -> None:
     PostgreSQL. Ids are not reset; tests must not depend on them.
     """
     async with engine.begin() as conn:
-        guards = await conn.run_sync(_lift_ledger_guard)
+        guards = await conn.run_sync(_lift_append_only_guards)
         for table in reversed(SQLModel.metadata.sorted_tables):
             await conn.execute(table.delete())
-        await conn.run_sync(_restore_ledger_guard, guards)
+        await conn.run_sync(_restore_append_only_guards, guards)
 
 
-def _lift_ledger_guard(conn: Connection) -> list[str]:
-    """Switch off the ledger's append-only triggers inside the cleaning transaction (the
-    application never does this: only a database owner can). Returns what to restore."""
+def _lift_append_only_guards(conn: Connection) -> list[str]:
+    """Switch off the append-only triggers inside the cleaning transaction (the application
+    never does this: only a database owner can). Returns what to restore."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_append_only")
+        for table in APPEND_ONLY_TABLES:
+            conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {pg_trigger(table)}")
         return []
-    rows = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entry'"
-    ).all()
+    rows = [
+        row
+        for table in APPEND_ONLY_TABLES
+        for row in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+            (table,),
+        ).all()
+    ]
     for name, _ in rows:
         conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
     return [sql for _, sql in rows]
 
 
-def _restore_ledger_guard(conn: Connection, triggers: list[str]) -> None:
+def _restore_append_only_guards(conn: Connection, triggers: list[str]) -> None:
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_append_only")
+        for table in APPEND_ONLY_TABLES:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {pg_trigger(table)}")
     for sql in triggers:
         conn.exec_driver_sql(sql)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment.categories import age_on
 from models.commands.common import Slot, ensure_unique, value_rows, weekly_slots
 from models.commands.crud import (
     EntitySpec,
@@ -22,7 +23,7 @@ from models.elder import ELDER_MIN_AGE, Elder, ElderCareNeed, ElderLanguage, Eld
 from models.enums import CareNeed
 from models.errors import DomainError, ErrorCode
 from models.household import Household, Person
-from models.validation import Checker, age_on, codes, latitude, longitude
+from models.validation import Checker, codes, latitude, longitude
 
 ELDER = EntitySpec(
     Elder,

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from assessment.categories import age_on
 from models.base import utcnow
 from models.commands.common import ensure_unique, set_active
 from models.commands.crud import EntitySpec, FieldSpec, Reference
@@ -16,7 +17,7 @@ from models.elder import ELDER_MIN_AGE, Elder
 from models.enums import Relation
 from models.errors import ErrorCode
 from models.household import Household, Person
-from models.validation import Checker, age_on, int_range, past_date, text
+from models.validation import Checker, int_range, past_date, text
 
 
 async def _check_person(

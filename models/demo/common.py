@@ -86,11 +86,6 @@ def birth_date_for_age(rng: random.Random, age: int) -> date:
     return latest - timedelta(days=rng.randint(0, 364))
 
 
-def age_on(birth: date, on: date) -> int:
-    """Completed years between ``birth`` and ``on``."""
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def days_before_reference(rng: random.Random, low: int, high: int) -> date:
     """A day between ``high`` and ``low`` days before :data:`REFERENCE_DATE` (so in the past)."""
     return REFERENCE_DATE - timedelta(days=rng.randint(low, high))

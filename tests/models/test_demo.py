@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
+from assessment.categories import age_on
 from models import (
     AssistanceRequest,
     CharityFund,
@@ -35,7 +36,7 @@ from models import (
 )
 from models.db import SessionFactory
 from models.demo import REFERENCE_DATE, DemoSummary, database_has_data, generate_demo, load_demo
-from models.demo.common import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, Point, age_on, distance_m
+from models.demo.common import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, Point, distance_m
 from models.demo.pairs import PAIR_RADIUS_M
 from models.enums import (
     AssistanceStatus,
