@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from settings import Settings
@@ -97,6 +98,7 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
             churn_budget=args.churn_budget,
             street_floor=args.street_floor,
             seed=args.seed,
+            split_by_street=args.split_by_street,
         )
     )
 
@@ -127,6 +129,27 @@ def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
         return 2
     worker.run()
     return 0
+
+
+def cmd_policy_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Add the rows of the district's edited policy file that the database lacks."""
+    from jobs.cli_policy import import_policy_from_cli
+
+    return asyncio.run(import_policy_from_cli(settings, args.file))
+
+
+def cmd_benefits_recompute(args: argparse.Namespace, settings: Settings) -> int:
+    """Recompute every dibao household's benefit from a date (after a new standard)."""
+    from jobs.cli_policy import recompute_benefits_from_cli
+
+    return asyncio.run(recompute_benefits_from_cli(settings, args.on, args.reason))
+
+
+def cmd_verification_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Record verification results from a CSV file (all lines or none)."""
+    from jobs.cli_verification import import_checks_from_cli
+
+    return import_checks_from_cli(settings, args.file)
 
 
 def cmd_export_schema(args: argparse.Namespace, _settings: Settings) -> int:
@@ -185,6 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--churn-budget", type=int, default=0, help="standing pairs it may break")
     match.add_argument("--street-floor", type=float, help="share of each street to pair (0-1)")
     match.add_argument("--seed", type=int, default=0, help="random seed (deterministic)")
+    match.add_argument(
+        "--split-by-street",
+        action="store_true",
+        help="one run per street, gathered (here in turn; with workers, in parallel)",
+    )
     match.set_defaults(func=cmd_match)
 
     allocate = sub.add_parser("allocate", help="allocate a year's funds to open requests")
@@ -195,6 +223,37 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict-floors", action="store_true", help="fail if the floors cannot all be met"
     )
     allocate.set_defaults(func=cmd_allocate)
+
+    policy = sub.add_parser("policy", help="the district's dated policy parameters")
+    policy_sub = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")
+    policy_import = policy_sub.add_parser(
+        "import", help="append the rows of a policy file the database lacks (never rewrites)"
+    )
+    policy_import.add_argument("file", help="a TOML policy file (see policy_default.toml)")
+    policy_import.set_defaults(func=cmd_policy_import)
+
+    benefits = sub.add_parser("benefits", help="dibao benefits")
+    benefits_sub = benefits.add_subparsers(dest="benefits_command", required=True, metavar="ACTION")
+    recompute = benefits_sub.add_parser(
+        "recompute", help="recompute every dibao household's benefit from a date"
+    )
+    recompute.add_argument(
+        "--on", type=date.fromisoformat, required=True, help="from this date, e.g. 2025-07-01"
+    )
+    recompute.add_argument("--reason", required=True, help="why, e.g. the new standard's notice")
+    recompute.set_defaults(func=cmd_benefits_recompute)
+
+    verification = sub.add_parser("verification", help="economic-status verification (核对)")
+    verification_sub = verification.add_subparsers(
+        dest="verification_command", required=True, metavar="ACTION"
+    )
+    verification_import = verification_sub.add_parser(
+        "import", help="record check results from a CSV file (all lines or none)"
+    )
+    verification_import.add_argument(
+        "file", help="CSV with columns application_id,item,result,checked_on,note"
+    )
+    verification_import.set_defaults(func=cmd_verification_import)
 
     worker = sub.add_parser("worker", help="run background jobs from Redis (BANGFU_REDIS_URL)")
     worker.set_defaults(func=cmd_worker)

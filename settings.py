@@ -37,11 +37,16 @@ class Settings(BaseSettings):
     demo_seed: int = 2017
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     """Where a worker serves its Prometheus metrics (jobs by outcome, durations); off if unset."""
-    schedules: dict[str, str] = Field(default_factory=lambda: {"nightly_rematch": "daily 02:00"})
+    schedules: dict[str, str] = Field(
+        default_factory=lambda: {"nightly_rematch": "daily 02:00", "review_due": "daily 01:00"}
+    )
     """Scheduled jobs and when: ``every 30s|10m|2h``, ``daily HH:MM``, ``weekly mon HH:MM``
     (JSON in the environment; ``{}`` for none). See ``jobs.schedule``."""
     schedule_timezone: str = "Asia/Shanghai"
     schedule_tick_s: float = Field(default=30.0, gt=0)
+    worker_max_jobs: int = Field(default=4, ge=1, le=100)
+    """Jobs one worker runs at once. Solving is CPU work: about the machine's cores plus one
+    (a split run's parent only waits)."""
     job_timeout_s: int = Field(default=3600, ge=10)
     """arq's limit per job; a job whose worker was killed is retried only after this much time
     (arq's in-progress mark expires then), so keep it near the longest run you expect."""

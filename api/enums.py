@@ -3,14 +3,17 @@
 import strawberry
 
 from models.enums import (
+    ApplicationState,
     AssistanceStatus,
     CareNeed,
+    CheckResult,
     DayPart,
     Gender,
     GrantStatus,
     HelpKind,
     HouseholdTag,
     IdentityCategory,
+    IncomeStability,
     LabourCapacity,
     LedgerKind,
     PairRuleKind,
@@ -19,11 +22,14 @@ from models.enums import (
     ProposalStatus,
     Relation,
     RequestStatus,
+    ReviewOutcome,
     RunScope,
     RunStatus,
     Skill,
     StationKind,
     StatusChangeKind,
+    VerificationItem,
+    VerificationUnit,
 )
 
 AssistanceStatusEnum = strawberry.enum(AssistanceStatus, name="AssistanceStatus")
@@ -47,3 +53,9 @@ RequestStatusEnum = strawberry.enum(RequestStatus, name="RequestStatus")
 GrantStatusEnum = strawberry.enum(GrantStatus, name="GrantStatus")
 LedgerKindEnum = strawberry.enum(LedgerKind, name="LedgerKind")
 HelpKindEnum = strawberry.enum(HelpKind, name="HelpKind")
+ApplicationStateEnum = strawberry.enum(ApplicationState, name="ApplicationState")
+CheckResultEnum = strawberry.enum(CheckResult, name="CheckResult")
+IncomeStabilityEnum = strawberry.enum(IncomeStability, name="IncomeStability")
+ReviewOutcomeEnum = strawberry.enum(ReviewOutcome, name="ReviewOutcome")
+VerificationItemEnum = strawberry.enum(VerificationItem, name="VerificationItem")
+VerificationUnitEnum = strawberry.enum(VerificationUnit, name="VerificationUnit")

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Info
 from api.entity import VERSION_DOC, Entity, load_node
-from api.enums import GrantStatusEnum, LedgerKindEnum, RequestStatusEnum
+from api.enums import GrantStatusEnum, HelpKindEnum, LedgerKindEnum, RequestStatusEnum
 from api.funds import FundNode
 from api.households import HouseholdNode
 from api.ids import decode_id, encode_id, filter_id
@@ -31,6 +31,7 @@ from models.commands.ledger import (
     reconcile,
     record_donation,
 )
+from models.enums import HelpKind
 from models.grant import AssistanceRequest, Donation, Grant, LedgerEntry
 
 KEY_DOC = (
@@ -282,7 +283,14 @@ class AssistanceRequestCreateInput:
     amount: Money = strawberry.field(description="What the household needs.")
     purpose: str
     notes: str = ""
-    urgency: int = strawberry.field(default=50, description="1 (can wait) to 100.")
+    urgency: int | None = strawberry.field(
+        default=None,
+        description="1 (can wait) to 100. Omitted: the household's latest need assessment "
+        "gives it (its urgency for `helpKind`).",
+    )
+    help_kind: HelpKindEnum = strawberry.field(  # type: ignore[valid-type]
+        default=HelpKind.CASH, description="Which urgency of the assessment applies."
+    )
     submitted_by_community_id: strawberry.ID | None = None
     submitted_by_street_id: strawberry.ID | None = None
 
@@ -360,6 +368,7 @@ async def _request_create(
                 data.submitted_by_street_id, "Street", "submittedByStreetId"
             ),
         },
+        help_kind=data.help_kind,
     )
 
 

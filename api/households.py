@@ -17,6 +17,7 @@ from api.enums import (
     AssistanceStatusEnum,
     GenderEnum,
     IdentityCategoryEnum,
+    IncomeStabilityEnum,
     LabourCapacityEnum,
     RelationEnum,
     StatusChangeKindEnum,
@@ -32,16 +33,16 @@ from api.mutations import (
 )
 from api.nodes import from_row, given
 from api.pagination import Connection, paginate
-from api.scalars import GeoPoint, GeoPointInput, point_changes, point_values
+from api.scalars import GeoPoint, GeoPointInput, Money, point_changes, point_values
 from assessment.categories import age_on
 from models.assessment import HouseholdAssessment
 from models.commands import crud
 from models.commands.households import (
     HOUSEHOLD,
-    change_status,
     create_household,
     update_household,
 )
+from models.commands.lifecycle import change_status, overdue_on
 from models.commands.persons import PERSON, deactivate_person
 from models.elder import Elder
 from models.enums import (
@@ -53,6 +54,7 @@ from models.household import Household, HouseholdStatusChange, Person
 if TYPE_CHECKING:
     from api.assessment import NeedAssessmentNode
     from api.elders import ElderNode
+    from api.lifecycle import AssistanceApplicationNode, BenefitChangeNode, HouseholdReviewNode
 
 
 @strawberry.type(name="StatusChange", description="One change of a household's assistance status.")
@@ -63,6 +65,7 @@ class StatusChangeNode(Entity):
     to_status: AssistanceStatusEnum  # type: ignore[valid-type]
     effective_on: date
     reason: str
+    recorded_by: str = strawberry.field(description="Who recorded it (a user, a job, cli).")
 
 
 @strawberry.type(name="Person", description="A member of a household.")
@@ -123,6 +126,51 @@ class HouseholdNode(Entity):
     async def status_history(self, info: Info) -> list[StatusChangeNode]:
         return await load_children(info, StatusChangeNode, "household_id", self.row.id)
 
+    @strawberry.field(description="The monthly dibao benefit in force (0.00 when none).")
+    def benefit(self) -> Money:
+        return Money(self.row.benefit_fen)
+
+    @strawberry.field(description="Recorded at enrolment and at each review.")
+    def income_stability(self) -> IncomeStabilityEnum | None:  # type: ignore[valid-type]
+        return self.row.income_stability  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="When the next periodic review (复审) is due; null off assistance."
+    )
+    def next_review_on(self) -> date | None:
+        return self.row.next_review_on  # type: ignore[no-any-return]
+
+    @strawberry.field(description="On assistance and its next review was due before today.")
+    def review_overdue(self) -> bool:
+        due = self.row.next_review_on
+        return (
+            self.row.status is not AssistanceStatus.NONE and due is not None and due < date.today()
+        )
+
+    @strawberry.field(description="Its applications for assistance, oldest first.")
+    async def applications(
+        self, info: Info
+    ) -> list[Annotated[AssistanceApplicationNode, strawberry.lazy("api.lifecycle")]]:
+        from api.lifecycle import AssistanceApplicationNode
+
+        return await load_children(info, AssistanceApplicationNode, "household_id", self.row.id)
+
+    @strawberry.field(description="Its periodic reviews, due and held, oldest first.")
+    async def reviews(
+        self, info: Info
+    ) -> list[Annotated[HouseholdReviewNode, strawberry.lazy("api.lifecycle")]]:
+        from api.lifecycle import HouseholdReviewNode
+
+        return await load_children(info, HouseholdReviewNode, "household_id", self.row.id)
+
+    @strawberry.field(description="Every change of its benefit, oldest first; never rewritten.")
+    async def benefit_history(
+        self, info: Info
+    ) -> list[Annotated[BenefitChangeNode, strawberry.lazy("api.lifecycle")]]:
+        from api.lifecycle import BenefitChangeNode
+
+        return await load_children(info, BenefitChangeNode, "household_id", self.row.id)
+
     @strawberry.field(description="Every need assessment, oldest first; never rewritten.")
     async def assessments(
         self, info: Info
@@ -154,6 +202,9 @@ class HouseholdFilter:
     street_id: strawberry.ID | None = None
     status: AssistanceStatusEnum | None = None  # type: ignore[valid-type]
     active: bool | None = None
+    review_overdue_on: date | None = strawberry.field(
+        default=None, description="On assistance, with the next review due before this date."
+    )
 
 
 @strawberry.type
@@ -178,6 +229,8 @@ class HouseholdQuery:
             where.append(Household.status == f.status)
         if f.active is not None:
             where.append(col(Household.active).is_(f.active))
+        if f.review_overdue_on is not None:
+            where += overdue_on(f.review_overdue_on)
         return await paginate(info, Household, where, household_node, first=first, after=after)
 
 
@@ -211,7 +264,7 @@ class HouseholdUpdateInput:
     active: bool | None = UNSET
 
 
-@strawberry.input(description="Enter, exit, re-enter, or change the kind of assistance.")
+@strawberry.input(description="Change the kind of assistance, or exit (status NONE).")
 class HouseholdStatusChangeInput:
     id: strawberry.ID
     expected_version: int | None = None
@@ -332,7 +385,10 @@ class HouseholdMutation:
         HouseholdPayload,
         HouseholdCreateInput,
         _household_create,
-        description="Open a household file; a needy status is recorded as its entry.",
+        description="Open a household file. A needy status registers an already-admitted "
+        "household (recorded as its entry): its first review in bangfu is due on the status "
+        "date and establishes its benefit and review schedule. New admissions go through "
+        "assistanceApplicationCreate and householdEnrol.",
     )
     household_update = mutation(
         HouseholdNode,
@@ -346,7 +402,9 @@ class HouseholdMutation:
         HouseholdPayload,
         HouseholdStatusChangeInput,
         _status_change,
-        description="Record an entry, exit, re-entry or change of assistance status.",
+        description="Change a household's kind of assistance (the benefit is recomputed: 0 off "
+        "dibao) or record its exit (NONE, as householdExit). Entering assistance is refused: "
+        "apply (assistanceApplicationCreate), verify, then enrol (householdEnrol).",
     )
     household_deactivate = deactivate_mutation(
         HouseholdNode, HouseholdPayload, HOUSEHOLD, "Household"

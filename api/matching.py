@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from api.context import Info
 from api.elders import ElderNode, PairNode
-from api.entity import VERSION_DOC, Entity, load_node
+from api.entity import VERSION_DOC, Entity, load_children, load_node
 from api.enums import PairRuleKindEnum, ProjectEnum, ProposalStatusEnum, RunScopeEnum, RunStatusEnum
 from api.ids import decode_id, decode_ids, encode_id, filter_id
 from api.mutations import deactivate_mutation, mutation, payload_type
@@ -27,6 +27,7 @@ from api.runs import (
     timings,
 )
 from api.volunteers import VolunteerNode
+from jobs.split_runs import SPLIT
 from models.commands import matching as commands
 from models.enums import Project, RunScope
 from models.errors import DomainError, ErrorCode
@@ -138,6 +139,15 @@ class MatchingRunNode(Entity, Run):
     def scope_ids(self) -> list[strawberry.ID]:
         type_name = _SCOPE_TYPES[self.row.scope]
         return [strawberry.ID(encode_id(type_name, i)) for i in self.row.scope_ids]
+
+    @strawberry.field(description="The split run this street run belongs to, if any.")
+    async def parent(self, info: Info) -> MatchingRunNode | None:
+        node: MatchingRunNode | None = await load_node(info, MatchingRunNode, self.row.parent_id)
+        return node
+
+    @strawberry.field(description="A split run's street runs (empty for a whole run).")
+    async def street_runs(self, info: Info) -> list[MatchingRunNode]:
+        return await load_children(info, MatchingRunNode, "parent_id", self.row.id)
 
     @strawberry.field(description="Null until the run has succeeded.")
     def metrics(self) -> RunMetrics | None:
@@ -273,7 +283,14 @@ class MatchingRunStartInput:
         default=None, description="Share (0-1) of each street's eligible elders to pair at least."
     )
     seed: int = 0
-    time_limit_s: int = 60
+    time_limit_s: int = strawberry.field(default=60, description="Per street run when split.")
+    split_by_street: bool = strawberry.field(
+        default=False,
+        description="Solve each street as its own run, in parallel on whichever workers are "
+        "free, and gather them into this run (for a district or city). Each volunteer serves "
+        "the street of their nearest elder (or of their standing pair); the churn budget is "
+        "shared out over the streets by their standing pairs.",
+    )
     key: str | None = strawberry.field(
         default=None,
         description="Idempotency key: the same key returns the same run. By default a digest "
@@ -329,6 +346,7 @@ def _params(data: MatchingRunStartInput) -> dict[str, Any]:
         "churn_budget": data.churn_budget,
         "street_floor": data.street_floor,
         "time_limit_s": data.time_limit_s,
+        **({SPLIT: True} if data.split_by_street else {}),
     }
 
 

@@ -13,6 +13,7 @@ from api.context import Info
 from api.errors import UserError, run_command
 from api.scalars import Money
 from assessment import REQUIRED, parse_value
+from models.commands.benefits import BulkRecomputation, recompute_benefits_command
 from models.commands.policy import NewValue, change_policy, policy_rows, stored_policy
 from models.errors import DomainError, ErrorCode
 from models.policy import PolicyParameter
@@ -143,6 +144,41 @@ class PolicyChangePayload:
     errors: list[UserError]
 
 
+@strawberry.type(description="What a recomputation of every dibao household's benefit changed.")
+class BenefitRecomputation:
+    on: date
+    policy_revision: int
+    standard: Money = strawberry.field(description="The standard in force on `on`.")
+    households: int = strawberry.field(description="Dibao households recomputed.")
+    changed: int = strawberry.field(description="Households whose benefit changed.")
+    total_before: Money = strawberry.field(description="Monthly total before.")
+    total_after: Money = strawberry.field(description="Monthly total after.")
+
+
+def recomputation(r: BulkRecomputation) -> BenefitRecomputation:
+    return BenefitRecomputation(
+        on=r.on,
+        policy_revision=r.policy_revision,
+        standard=Money(r.standard_fen),
+        households=r.households,
+        changed=r.changed,
+        total_before=Money(r.total_before_fen),
+        total_after=Money(r.total_after_fen),
+    )
+
+
+@strawberry.input
+class BenefitsRecomputeInput:
+    on: date = strawberry.field(description="The month's first day the new amounts apply from.")
+    reason: str = strawberry.field(description='e.g. "standard 1,500 yuan from 2025-07-01".')
+
+
+@strawberry.type
+class BenefitsRecomputePayload:
+    recomputation: BenefitRecomputation | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class PolicyMutation:
     @strawberry.mutation(
@@ -161,4 +197,20 @@ class PolicyMutation:
         )
         return PolicyChangePayload(
             rows=None if rows is None else [parameter_row(r) for r in rows], errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Recompute every dibao household's monthly benefit on `on` from its "
+        "members and the policy in force then (after a new standard or coefficients); each "
+        "change is a benefit-history row. Running it again changes nothing."
+    )
+    async def benefits_recompute(
+        self, info: Info, input: BenefitsRecomputeInput
+    ) -> BenefitsRecomputePayload:
+        result, errors = await run_command(
+            info.context.session_factory,
+            lambda session: recompute_benefits_command(session, on=input.on, reason=input.reason),
+        )
+        return BenefitsRecomputePayload(
+            recomputation=None if result is None else recomputation(result), errors=errors
         )

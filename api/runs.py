@@ -3,6 +3,7 @@ start mutation's body (start in one transaction, enqueue the job after the commi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
@@ -31,12 +32,28 @@ class RunProgress:
 
 @strawberry.type(description="Where a run's time went, in seconds.")
 class RunTimings:
-    load_s: float = strawberry.field(description="Reading the scope from the database.")
-    solve_s: float = strawberry.field(description="Building the problem and optimising.")
+    load_s: float = strawberry.field(
+        default=0.0, description="Reading the scope from the database."
+    )
+    solve_s: float = strawberry.field(
+        default=0.0, description="Building the problem and optimising."
+    )
     check_s: float = strawberry.field(
         default=0.0, description="Re-checking every hard rule (inside solve where not shown)."
     )
-    save_s: float = strawberry.field(description="Writing proposals and explanations.")
+    save_s: float = strawberry.field(default=0.0, description="Writing proposals and explanations.")
+    wait_s: float = strawberry.field(
+        default=0.0, description="A split run: creating its street runs and waiting for them."
+    )
+    gather_s: float = strawberry.field(
+        default=0.0, description="A split run: copying the street runs' results into it."
+    )
+    street_solve_s_total: float = strawberry.field(
+        default=0.0, description="A split run: the street runs' solve times added up."
+    )
+    street_solve_s_max: float = strawberry.field(
+        default=0.0, description="A split run: the longest street run's solve time."
+    )
 
 
 @strawberry.input
@@ -88,7 +105,10 @@ async def run_rows(
 
 
 def timings(metrics: dict[str, Any]) -> RunTimings | None:
-    return RunTimings(**metrics["timings"]) if "timings" in metrics else None
+    if "timings" not in metrics:
+        return None
+    known = {f.name for f in dataclasses.fields(RunTimings)}
+    return RunTimings(**{k: v for k, v in metrics["timings"].items() if k in known})
 
 
 def default_key(kind: str, payload: dict[str, Any]) -> str:

@@ -46,6 +46,14 @@ from api.households import (
     PersonNode,
     StatusChangeNode,
 )
+from api.lifecycle import (
+    AssistanceApplicationNode,
+    BenefitChangeNode,
+    HouseholdReviewNode,
+    LifecycleMutation,
+    LifecycleQuery,
+    VerificationCheckNode,
+)
 from api.matching import (
     MatchingMutation,
     MatchingQuery,
@@ -55,6 +63,7 @@ from api.matching import (
     UnpairedElderNode,
 )
 from api.policy import PolicyMutation, PolicyQuery
+from api.review_overview import ReviewOverviewQuery
 from api.scalars import SCALARS
 from api.stations import StationMutation, StationNode, StationQuery
 from api.subscriptions import Subscription
@@ -85,6 +94,10 @@ NODE_TYPES: list[type[Entity]] = [
     PairProposalNode,
     UnpairedElderNode,
     PairRuleNode,
+    AssistanceApplicationNode,
+    VerificationCheckNode,
+    HouseholdReviewNode,
+    BenefitChangeNode,
 ]
 
 
@@ -125,6 +138,8 @@ class Query(
     MatchingQuery,
     AssessmentQuery,
     PolicyQuery,
+    LifecycleQuery,
+    ReviewOverviewQuery,
 ):
     @strawberry.field(description="Any object by its global id; null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
@@ -152,6 +167,7 @@ class Mutation(
     MatchingMutation,
     AssessmentMutation,
     PolicyMutation,
+    LifecycleMutation,
 ):
     pass
 

@@ -66,6 +66,22 @@ def member_categories(facts: MemberFacts, on: dt.date) -> frozenset[str]:
     return frozenset(found or {"other"})
 
 
+SCHOOL_AGES = range(6, 18)
+
+
+def member_counts(members: list[MemberFacts], on: dt.date) -> dict[str, int]:
+    """The need-score indicators the member files give on ``on``: school-age children (6-17)
+    not marked as students, and members with a serious illness or a severe disability."""
+    return {
+        "children_out_of_school": sum(
+            1 for m in members if age_on(m.birth_date, on) in SCHOOL_AGES and not m.student
+        ),
+        "members_ill_or_disabled": sum(
+            1 for m in members if m.serious_illness or m.disability_grade in SEVERE_GRADES
+        ),
+    }
+
+
 def household_labour_capacity(capacities: list[str]) -> str:
     """The household's capacity for review scheduling: the most any member has."""
     for level in ("full", "partial"):

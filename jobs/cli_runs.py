@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from jobs.allocation_job import run_allocation
 from jobs.matching_job import run_matching
+from jobs.split_runs import SPLIT
 from models.allocation_run import AllocationRun
 from models.base import Table
 from models.commands.allocation import start_allocation_run
@@ -91,6 +92,7 @@ async def match_from_cli(
     churn_budget: int,
     street_floor: float | None,
     seed: int,
+    split_by_street: bool = False,
 ) -> int:
     if street is not None:
         stmt = sa.select(col(Street.id)).where(col(Street.name) == street)
@@ -110,6 +112,7 @@ async def match_from_cli(
         "churn_budget": churn_budget,
         "street_floor": street_floor,
         "time_limit_s": 600,
+        **({SPLIT: True} if split_by_street else {}),
     }
 
     async def start(session: AsyncSession, key: str) -> tuple[Table, bool]:

@@ -13,6 +13,8 @@ from jobs import metrics
 from jobs import run_lifecycle as lifecycle
 from jobs.pairing_data import ScopeData, load_scope
 from jobs.pairing_problem import build_problem, run_metrics
+from jobs.partition import partition_filter
+from jobs.split_runs import PARTITION, SPLIT, execute_split, scope_streets
 from models.base import utcnow
 from models.db import SessionFactory
 from models.enums import ProposalStatus
@@ -27,14 +29,30 @@ async def run_matching(factory: SessionFactory, run_id: int) -> None:
 async def _execute(factory: SessionFactory, run: MatchingRun) -> None:
     assert run.id is not None
     params: dict[str, Any] = dict(run.params)
+    if params.get(SPLIT):
+        streets = await scope_streets(factory, run)
+        if len(streets) > 1:
+            await execute_split(factory, run, streets, run_matching)
+            return
     clock = time.perf_counter()
+    distance = int(params.get("max_distance_m", 1500))
+    today = date.today()
+    split_of = params.get(PARTITION)  # a street run of a split run
     async with factory() as session:
         data = await load_scope(
             session,
             run.scope,
             list(run.scope_ids),
-            max_distance_m=int(params.get("max_distance_m", 1500)),
-            today=date.today(),
+            max_distance_m=distance,
+            today=today,
+            volunteer_filter=partition_filter(
+                street=run.scope_ids[0],
+                streets=list(split_of),
+                max_distance_m=distance,
+                today=today,
+            )
+            if split_of
+            else None,
         )
     await lifecycle.progress(
         factory,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,6 +20,8 @@ from sqlmodel import col
 
 from assessment.categories import age_on
 from matching import slot_code
+from models.assessment import HouseholdAssessment
+from models.commands.assessment import latest_assessments
 from models.db import rows_in_chunks
 from models.elder import ELDER_MIN_AGE, Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
 from models.enums import AssistanceStatus, PairRuleKind, PairStatus, RunScope
@@ -34,6 +37,18 @@ from models.volunteer import (
 )
 
 NEEDY = (AssistanceStatus.DIBAO, AssistanceStatus.SPECIAL_HARDSHIP)
+"""Households whose elders get the needy priority factor; so do households poor by their latest
+need assessment (the edge households income status leaves out)."""
+
+
+def _assessed_poor(today: date) -> Any:
+    """Households poor by their latest need assessment on or before ``today`` (a subquery)."""
+    return sa.select(col(HouseholdAssessment.household_id)).where(
+        col(HouseholdAssessment.id).in_(latest_assessments(today)),
+        col(HouseholdAssessment.poor),
+    )
+
+
 METRES_PER_DEGREE = 111_320.0
 
 
@@ -101,16 +116,27 @@ class Owners:
     extra: list[int] = field(default_factory=list)
 
 
-async def _owned(
-    session: AsyncSession, columns: tuple[Any, ...], owners: Owners, *where: Any
+async def owned_rows(
+    session: AsyncSession,
+    columns: tuple[Any, ...],
+    owners: Owners,
+    *where: Any,
+    joins: tuple[tuple[Any, Any], ...] = (),
 ) -> list[Any]:
-    """``columns`` (the first names the owner) of the owners' rows, with ``where``."""
+    """``columns`` (the first names the owner) of the owners' rows, with ``where`` (after
+    ``joins``: (table, on) pairs)."""
     owner = columns[0]
+
+    def select() -> Any:
+        stmt = sa.select(*columns)
+        for table, on in joins:
+            stmt = stmt.join(table, on)
+        return stmt
+
     connection = await session.connection()
-    stmt = sa.select(*columns).where(owner.in_(owners.select), *where)
-    rows = list((await connection.execute(stmt)).all())
+    rows = list((await connection.execute(select().where(owner.in_(owners.select), *where))).all())
     rows += await rows_in_chunks(
-        session, lambda chunk: sa.select(*columns).where(owner.in_(chunk), *where), owners.extra
+        session, lambda chunk: select().where(owner.in_(chunk), *where), owners.extra
     )
     return rows
 
@@ -119,7 +145,7 @@ async def _grouped(
     session: AsyncSession, key: Any, value: Any, owners: Owners
 ) -> dict[int, set[Any]]:
     groups: dict[int, set[Any]] = defaultdict(set)
-    for k, v in await _owned(session, (key, value), owners):
+    for k, v in await owned_rows(session, (key, value), owners):
         groups[k].add(v)
     return groups
 
@@ -129,17 +155,30 @@ async def _weekly_slots(session: AsyncSession, owner: Any, owners: Owners) -> di
     slot table's owner column."""
     model = owner.class_
     slots: dict[int, set[int]] = defaultdict(set)
-    for owner_id, weekday, part in await _owned(
+    for owner_id, weekday, part in await owned_rows(
         session, (owner, model.weekday, model.day_part), owners
     ):
         slots[owner_id].add(slot_code(weekday, part.value))
     return slots
 
 
+VolunteerFilter = Callable[[AsyncSession, list[Any], "Owners"], Awaitable[dict[int, int | None]]]
+"""Given the volunteer rows within reach (id, capacity, home and work coordinates) and the same
+volunteers as :class:`Owners` (for set-based queries), the ids to keep, each with a cap on the
+capacity this run may use (None: no cap)."""
+
+
 async def load_scope(
-    session: AsyncSession, scope: RunScope, ids: list[int], *, max_distance_m: int, today: date
+    session: AsyncSession,
+    scope: RunScope,
+    ids: list[int],
+    *,
+    max_distance_m: int,
+    today: date,
+    volunteer_filter: VolunteerFilter | None = None,
 ) -> ScopeData:
-    """Everything a run needs about its scope, in set-based queries."""
+    """Everything a run needs about its scope, in set-based queries; ``volunteer_filter``
+    narrows the volunteers before their details are read (a split run's street runs)."""
     communities = await community_ids(session, scope, ids)
     street_of = dict(
         (
@@ -173,6 +212,7 @@ async def load_scope(
                 col(Person.living_alone),
                 col(Person.disability_grade),
                 col(Household.status),
+                col(Household.id).in_(_assessed_poor(today)).label("assessed_poor"),
             )
             .join(Person, col(Person.id) == col(Elder.person_id))
             .join(Household, col(Household.id) == col(Person.household_id))
@@ -205,7 +245,7 @@ async def load_scope(
                 longitude=row.longitude,
                 age=age,
                 living_alone=row.living_alone,
-                needy=row.status in NEEDY,
+                needy=row.status in NEEDY or bool(row.assessed_poor),
                 disabled=row.disability_grade > 0,
                 waiting_days=max(0, (today - since).days),
                 required_gender=(
@@ -249,7 +289,11 @@ async def load_scope(
     forbidden = sorted((e, v) for k, e, v in rules if k is PairRuleKind.FORBID)
 
     volunteers = await _load_volunteers(
-        session, elders, {v for _, v in existing} | {v for _, v in pins}, max_distance_m
+        session,
+        elders,
+        {v for _, v in existing} | {v for _, v in pins},
+        max_distance_m,
+        volunteer_filter,
     )
     names = dict(
         (
@@ -265,7 +309,11 @@ async def load_scope(
 
 
 async def _load_volunteers(
-    session: AsyncSession, elders: list[ElderRow], must: set[int], max_distance_m: int
+    session: AsyncSession,
+    elders: list[ElderRow],
+    must: set[int],
+    max_distance_m: int,
+    volunteer_filter: VolunteerFilter | None = None,
 ) -> list[VolunteerRow]:
     """Active volunteers whose home or workplace lies within reach of the scope's elders."""
     if not elders:
@@ -309,11 +357,18 @@ async def _load_volunteers(
         )
     rows.sort(key=lambda v: int(v.id))
     owners = Owners(sa.select(col(Volunteer.id)).where(*usable, near), elsewhere)
+    caps: dict[int, int | None] = {}
+    if volunteer_filter is not None:
+        caps = await volunteer_filter(session, rows, owners)
+        rows = [v for v in rows if v.id in caps]
+        owners = Owners(sa.select(col(Volunteer.id)).where(sa.false()), [v.id for v in rows])
     # Pairs with elders outside the scope use up capacity this run cannot give away.
     elder_ids = {e.id for e in elders}
     busy: dict[int, int] = defaultdict(int)
     live = col(Pair.status).in_((PairStatus.PROPOSED, PairStatus.ACTIVE))
-    busy_rows = await _owned(session, (col(Pair.volunteer_id), col(Pair.elder_id)), owners, live)
+    busy_rows = await owned_rows(
+        session, (col(Pair.volunteer_id), col(Pair.elder_id)), owners, live
+    )
     for vid, eid in busy_rows:
         if eid not in elder_ids:
             busy[vid] += 1
@@ -327,6 +382,9 @@ async def _load_volunteers(
     result = []
     for v in rows:
         capacity = v.capacity - busy.get(v.id, 0)
+        cap = caps.get(v.id)
+        if cap is not None:
+            capacity = min(capacity, cap)
         if capacity <= 0:
             continue
         work = (

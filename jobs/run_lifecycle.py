@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs import metrics
+from models.actor import set_actor
 from models.base import Table, utcnow
 from models.db import IN_CHUNK, SessionFactory, transaction
 from models.enums import RunStatus
@@ -96,6 +97,7 @@ async def execute(
     """Run ``body(run)`` for a claimable run; record a failure (masked for clients, full in
     the log); a cancellation just stops."""
     job = str(model.__tablename__)
+    set_actor(f"job:{job}:{run_id}")  # this task's history rows name the run that wrote them
     run = await _claim(factory, model, run_id)
     if run is None:
         metrics.JOBS.labels(job, "skipped").inc()

@@ -7,6 +7,7 @@ function runs in the web process on a laptop and in an arq worker in production.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, Protocol
@@ -29,6 +30,13 @@ class JobRunner(Protocol):
     async def close(self) -> None: ...
 
 
+CURRENT_RUNNER: contextvars.ContextVar[JobRunner | None] = contextvars.ContextVar(
+    "bangfu_runner", default=None
+)
+"""The runner that started the current job, for a job that starts others (a split run's
+street runs); None when a job is called directly (the command line)."""
+
+
 class InProcessRunner:
     """Runs jobs as tasks of the current event loop (no Redis needed)."""
 
@@ -39,7 +47,11 @@ class InProcessRunner:
 
     async def enqueue(self, job: str, object_id: int) -> None:
         function = self._jobs[job]
-        task = asyncio.create_task(function(self._factory, object_id), name=f"{job}:{object_id}")
+        context = contextvars.copy_context()
+        context.run(CURRENT_RUNNER.set, self)
+        task = asyncio.create_task(
+            function(self._factory, object_id), name=f"{job}:{object_id}", context=context
+        )
         self._tasks.add(task)  # keep a reference until done (asyncio holds only weak ones)
         task.add_done_callback(self._finished)
 

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from jobs.runner import JobRunner
+from models.actor import set_actor
 from models.db import SessionFactory, transaction
 from models.schedule import CLAIMED, DONE, ScheduleSlot
 
@@ -153,6 +154,7 @@ async def tick(
             # schedule) does not start a district's worth of runs the moment it comes up.
             detail: dict[str, Any] = {"baseline": True}
         else:
+            set_actor(f"schedule:{schedule.name}")
             try:
                 detail = await jobs[schedule.name](factory, runner, slot, previous)
             except Exception:

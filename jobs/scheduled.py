@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col
 
 from jobs.runner import JobRunner
+from models.actor import acting_as
+from models.commands.lifecycle import generate_due_reviews
 from models.commands.matching import start_run
 from models.db import SessionFactory, transaction
 from models.elder import Elder
@@ -68,3 +70,19 @@ async def nightly_rematch(
         if created:
             await runner.enqueue("matching_run", run.id)
     return {"streets": streets, "runs": started}
+
+
+async def review_due(
+    factory: SessionFactory, _runner: JobRunner, _slot: datetime, _previous: datetime
+) -> dict[str, Any]:
+    """The review rows of households whose next review falls due within a week (or is overdue
+    with no row yet); a second run adds nothing, so missed or repeated slots are harmless."""
+    with acting_as("schedule:review_due"):
+        async with transaction(factory) as session:
+            done = await generate_due_reviews(session, today=date.today())
+    return {
+        "today": done.today.isoformat(),
+        "due_by": done.due_by.isoformat(),
+        "households_due": done.households_due,
+        "created": done.created,
+    }

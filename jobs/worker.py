@@ -18,7 +18,7 @@ from prometheus_client import start_http_server
 
 from jobs import metrics
 from jobs.registry import JOBS, recover_stale, resume_unfinished, start_schedules
-from jobs.runner import ArqRunner
+from jobs.runner import CURRENT_RUNNER, ArqRunner
 from models.commands.policy import ensure_policy
 from models.db import SessionFactory, make_engine, make_session_factory
 from settings import Settings
@@ -89,6 +89,7 @@ def _task(name: str, timeout_s: int) -> Any:
     job = JOBS[name]
 
     async def task(ctx: dict[str, Any], object_id: int) -> None:
+        CURRENT_RUNNER.set(ctx.get("runner"))
         await job(ctx["session_factory"], object_id)
 
     task.__qualname__ = task.__name__ = name
@@ -106,6 +107,7 @@ def worker_options(settings: Settings) -> dict[str, Any]:
         "on_shutdown": _shutdown,
         "ctx": {"settings": settings},
         "job_timeout": settings.job_timeout_s,
+        "max_jobs": settings.worker_max_jobs,
     }
 
 

@@ -47,7 +47,12 @@ class AssistanceApplication(Table, Versioned, table=True):
     """The household had exited assistance before."""
     decided_on: date | None = None
     decision_reason: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
+    """What the applicant or the clerk said when applying."""
     recorded_by: str = Field(default="system", max_length=ACTOR_LENGTH)
+    """Who recorded the application."""
+    decided_by: str | None = Field(default=None, max_length=ACTOR_LENGTH)
+    """Who admitted, refused or recorded the withdrawal."""
 
 
 class VerificationCheck(Table, Versioned, table=True):

@@ -46,6 +46,10 @@ class MatchingRun(Table, Versioned, RunFields, table=True):
     scope: RunScope = Field(sa_type=enum_type(RunScope))
     scope_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
     """District id, street ids or community ids, by ``scope``."""
+    parent_id: int | None = Field(
+        default=None, foreign_key="matching_run.id", index=True, ondelete="CASCADE"
+    )
+    """The split run this street's run is part of (``splitByStreet``); None for a whole run."""
 
 
 class PairProposal(Table, Versioned, table=True):

@@ -27,8 +27,18 @@ SUBCOMMAND_OPTIONS = {
     "migrate": ["revision", "--down"],
     "demo": ["--scale", "--seed", "--quiet", "--no-migrate"],
     "export-schema": ["output"],
-    "match": ["--street", "--district", "--max-distance", "--churn-budget", "--street-floor"],
+    "match": [
+        "--street",
+        "--district",
+        "--max-distance",
+        "--churn-budget",
+        "--street-floor",
+        "--split-by-street",
+    ],
     "allocate": ["--year", "--street", "--street-floor", "--strict-floors"],
+    "policy": ["import"],
+    "benefits": ["recompute"],
+    "verification": ["import"],
 }
 
 

@@ -25,9 +25,10 @@ from assessment import (
     policy_weights,
     urgency,
 )
-from assessment.categories import age_on
+from assessment.categories import member_counts
 from models.actor import current_actor
 from models.assessment import HouseholdAssessment
+from models.commands.benefits import FACT_COLUMNS, member_facts
 from models.commands.crud import get_or_raise
 from models.commands.policy import StoredPolicy, stored_policy
 from models.errors import DomainError, ErrorCode
@@ -35,8 +36,6 @@ from models.geo import Community
 from models.household import Household, Person
 from models.validation import Checker, past_date, text
 
-SCHOOL_AGES = range(6, 18)
-SEVERE_GRADES = (1, 2)
 INDICATOR_FIELDS = (
     "income_fen_per_person",
     "consumption_fen_per_person",
@@ -53,26 +52,15 @@ def indicators_of(row: HouseholdAssessment) -> Indicators:
 
 
 async def derived_counts(session: AsyncSession, household_id: int, on: date) -> dict[str, int]:
-    """What the member files say on ``on``: school-age children (6-17) not marked as students,
-    and members with a serious illness or a severe (grade 1-2) disability."""
+    """What the active members' files say on ``on`` (see :func:`member_counts`)."""
     members = (
         await session.execute(
-            sa.select(
-                col(Person.birth_date),
-                col(Person.student),
-                col(Person.serious_illness),
-                col(Person.disability_grade),
-            ).where(col(Person.household_id) == household_id, col(Person.active))
+            sa.select(*FACT_COLUMNS).where(
+                col(Person.household_id) == household_id, col(Person.active)
+            )
         )
     ).all()
-    return {
-        "children_out_of_school": sum(
-            1 for m in members if age_on(m.birth_date, on) in SCHOOL_AGES and not m.student
-        ),
-        "members_ill_or_disabled": sum(
-            1 for m in members if m.serious_illness or m.disability_grade in SEVERE_GRADES
-        ),
-    }
+    return member_counts([member_facts(m) for m in members], on)
 
 
 async def record_assessment(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,15 +18,41 @@ from assessment import HouseholdBenefit, Member, household_benefit, recompute_be
 from assessment.categories import MemberFacts, household_labour_capacity, member_categories
 from models.actor import current_actor
 from models.base import utcnow
-from models.commands.policy import StoredPolicy
+from models.commands.policy import StoredPolicy, stored_policy
 from models.enums import AssistanceStatus
 from models.household import Household, Person
 from models.lifecycle import BenefitChange
+from models.validation import Checker, text
 
 PAID_STATUSES = frozenset({AssistanceStatus.DIBAO})
 """Only dibao households receive the monthly benefit computed from the standard; low-income,
 special-hardship and edge households get other support (special-hardship support has its own
 standard, not in the policy file yet)."""
+
+
+FACT_COLUMNS = (
+    col(Person.gender),
+    col(Person.birth_date),
+    col(Person.disability_grade),
+    col(Person.serious_illness),
+    col(Person.student),
+    col(Person.labour_capacity),
+    col(Person.identity_category),
+)
+"""The person columns :func:`member_facts` reads."""
+
+
+def member_facts(row: Any) -> MemberFacts:
+    """A member's facts from a ``Person`` or a row of :data:`FACT_COLUMNS`."""
+    return MemberFacts(
+        gender=row.gender.value,
+        birth_date=row.birth_date,
+        disability_grade=row.disability_grade,
+        serious_illness=row.serious_illness,
+        student=row.student,
+        labour_capacity=row.labour_capacity.value,
+        recorded_category=row.identity_category.value if row.identity_category else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -38,38 +65,24 @@ class MemberRows:
 
 
 async def household_members(
-    session: AsyncSession, household_ids: Sequence[int], on: date
+    session: AsyncSession, household_ids: Sequence[int], on: date, *, selection: Any = None
 ) -> dict[int, MemberRows]:
-    """Every listed household's active members, categorised on ``on`` (one query)."""
+    """Every listed household's active members, categorised on ``on`` (one query);
+    ``selection``, a subquery of the same ids, keeps a long list out of the statement."""
     rows = (
         await session.execute(
-            sa.select(
-                col(Person.id),
-                col(Person.household_id),
-                col(Person.gender),
-                col(Person.birth_date),
-                col(Person.disability_grade),
-                col(Person.serious_illness),
-                col(Person.student),
-                col(Person.labour_capacity),
-                col(Person.identity_category),
+            sa.select(col(Person.id), col(Person.household_id), *FACT_COLUMNS)
+            .where(
+                col(Person.household_id).in_(household_ids if selection is None else selection),
+                col(Person.active),
             )
-            .where(col(Person.household_id).in_(household_ids), col(Person.active))
             .order_by(col(Person.household_id), col(Person.id))
         )
     ).all()
     members: dict[int, list[Member]] = {h: [] for h in household_ids}
     capacities: dict[int, list[str]] = {h: [] for h in household_ids}
     for r in rows:
-        facts = MemberFacts(
-            gender=r.gender.value,
-            birth_date=r.birth_date,
-            disability_grade=r.disability_grade,
-            serious_illness=r.serious_illness,
-            student=r.student,
-            labour_capacity=r.labour_capacity.value,
-            recorded_category=r.identity_category.value if r.identity_category else None,
-        )
+        facts = member_facts(r)
         members[r.household_id].append(Member(r.id, member_categories(facts, on)))
         capacities[r.household_id].append(facts.labour_capacity)
     return {
@@ -159,15 +172,18 @@ async def recompute_all_benefits(
     """Every dibao household's benefit on ``on`` under ``policy`` (e.g. after a new standard):
     three queries to read, one bulk update and one bulk insert to write the changes."""
     snapshot = policy.as_of(on, field="on")
+    paid = sa.select(col(Household.id)).where(
+        col(Household.status).in_(PAID_STATUSES), col(Household.active)
+    )
     listed = (
         await session.execute(
-            sa.select(col(Household.id), col(Household.benefit_fen)).where(
-                col(Household.status).in_(PAID_STATUSES), col(Household.active)
-            )
+            sa.select(col(Household.id), col(Household.benefit_fen))
+            .where(col(Household.id).in_(paid))
+            .with_for_update()  # a review of one of them waits for this recomputation
         )
     ).all()
     before = {r.id: r.benefit_fen for r in listed}
-    members = await household_members(session, list(before), on)
+    members = await household_members(session, list(before), on, selection=paid)
     households = [m.benefit for m in members.values() if m.benefit is not None]
     result = recompute_benefits(households, policy.policy, on)
     after = {b.household_id: b.total_fen for b in result.benefits}
@@ -175,14 +191,12 @@ async def recompute_all_benefits(
     changes = [(h, before[h], after.get(h, 0)) for h in before if before[h] != after.get(h, 0)]
     now = utcnow()
     if changes:
+        table: sa.Table = Household.__table__  # type: ignore[attr-defined]  # Core executemany
         await session.execute(
-            sa.update(Household)
-            .where(col(Household.id) == sa.bindparam("h_id"))
-            .values(
-                benefit_fen=sa.bindparam("after"), version=Household.version + 1, updated_at=now
-            ),
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("h_id"))
+            .values(benefit_fen=sa.bindparam("after"), version=table.c.version + 1, updated_at=now),
             [{"h_id": h, "after": a} for h, _, a in changes],
-            execution_options={"synchronize_session": False},
         )
         actor = current_actor()
         await session.execute(
@@ -212,3 +226,14 @@ async def recompute_all_benefits(
         sum(before.values()),
         sum(before.values()) + sum(a - b for _, b, a in changes),
     )
+
+
+async def recompute_benefits_command(
+    session: AsyncSession, *, on: date, reason: str
+) -> BulkRecomputation:
+    """:func:`recompute_all_benefits` under today's stored policy, with checked input."""
+    checker = Checker()
+    clean_reason = checker.apply(text(max_length=500), reason, "reason")
+    checker.raise_if_any()
+    policy = await stored_policy(session)
+    return await recompute_all_benefits(session, on=on, policy=policy, reason=clean_reason)

@@ -134,11 +134,20 @@ async def _append(session: AsyncSession, rows: Sequence[PolicyParameter]) -> Non
     await session.flush()
 
 
-async def seed_policy(session: AsyncSession, policy: Policy) -> int:
-    """Load ``policy`` when no parameter is stored yet (a new installation); else nothing."""
+async def seed_policy(session: AsyncSession, policy: Policy, *, numbered: bool = False) -> int:
+    """Load ``policy`` when no parameter is stored yet (a new installation); else nothing.
+
+    ``numbered`` gives the rows ids 1, 2, ... (the demo loader, whose rows all carry fixed ids
+    so that a seed always gives the same database; it moves the id sequences on afterwards).
+    """
     if (await session.execute(sa.select(col(PolicyParameter.id)).limit(1))).first() is not None:
         return 0
-    return await import_policy(session, policy, source=f"file:{policy.version}")
+    rows = [_stored_row(p, source=f"file:{policy.version}") for p in policy.rows]
+    if numbered:
+        for number, row in enumerate(rows, start=1):
+            row.id = number
+    await _append(session, rows)
+    return len(rows)
 
 
 def configured_policy(policy_file: str | None) -> Policy:

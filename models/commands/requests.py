@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
+from models.assessment import HouseholdAssessment
 from models.commands.crud import (
     EntitySpec,
     FieldSpec,
@@ -15,7 +18,7 @@ from models.commands.crud import (
     get_or_raise,
     write_changes,
 )
-from models.enums import RequestStatus
+from models.enums import HelpKind, RequestStatus
 from models.errors import DomainError, ErrorCode
 from models.geo import Community, Street
 from models.grant import AssistanceRequest
@@ -49,14 +52,40 @@ REQUEST = EntitySpec(
 )
 
 
-async def create_request(session: AsyncSession, values: dict[str, Any]) -> AssistanceRequest:
-    """A new SUBMITTED request of an active household."""
+async def create_request(
+    session: AsyncSession, values: dict[str, Any], *, help_kind: HelpKind = HelpKind.CASH
+) -> AssistanceRequest:
+    """A new SUBMITTED request of an active household. Without an ``urgency``, the household's
+    latest need assessment gives it: its urgency for ``help_kind``."""
     household = await session.get(Household, values.get("household_id") or 0)
     if household is not None and not household.active:
         raise DomainError.one(
             ErrorCode.INVALID_STATE, "householdId: the household is inactive.", "householdId"
         )
+    if values.get("urgency") is None and household is not None:
+        values = {**values, "urgency": await _assessed_urgency(session, household, help_kind)}
     return await create(session, REQUEST, {**values, "status": RequestStatus.SUBMITTED})
+
+
+async def _assessed_urgency(session: AsyncSession, household: Household, kind: HelpKind) -> int:
+    latest = (
+        await session.execute(
+            sa.select(getattr(HouseholdAssessment, f"urgency_{kind.value}"))
+            .where(col(HouseholdAssessment.household_id) == household.id)
+            .order_by(
+                col(HouseholdAssessment.assessed_on).desc(), col(HouseholdAssessment.id).desc()
+            )
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if latest is None:
+        raise DomainError.one(
+            ErrorCode.REQUIRED,
+            "urgency: give it (1-100), or record a need assessment of the household "
+            "(householdAssessmentRecord) so that it is derived from the assessed need.",
+            "urgency",
+        )
+    return int(latest)
 
 
 async def close_request(

@@ -15,8 +15,11 @@ from sqlmodel import SQLModel
 from tqdm import tqdm
 
 import models  # noqa: F401  (registers every table on the metadata)
+from assessment import default_policy
 from models.base import utcnow
+from models.commands.policy import StoredPolicy, seed_policy, stored_policy
 from models.db import transaction
+from models.demo.assessments import build_assessments
 from models.demo.common import Ids, Row
 from models.demo.funds import build_funds
 from models.demo.geography import build_geography
@@ -90,13 +93,21 @@ class DemoSummary:
 
 
 def generate_demo(
-    scale: DemoScale | ScaleSpec = "small", seed: int = 2017, *, now: datetime | None = None
+    scale: DemoScale | ScaleSpec = "small",
+    seed: int = 2017,
+    *,
+    now: datetime | None = None,
+    policy: StoredPolicy | None = None,
 ) -> Iterator[tuple[str, dict[str, list[Row]]]]:
     """The demo rows as ``(group, {table: rows})`` in foreign-key order, one group at a time.
 
+    With the stored ``policy``, households get review dates (from ``now``'s date), dibao
+    benefits and need assessments scored under it; without, none of these.
+
     Pure: no database. The same ``scale`` and ``seed`` give the same rows (apart from the
-    ``created_at``/``updated_at`` stamp ``now``). Each group draws from its own random stream
-    derived from the seed, so changing how one group is made leaves the others as they were.
+    ``created_at``/``updated_at`` stamp and the review dates, which follow ``now``). Each group
+    draws from its own random stream derived from the seed, so changing how one group is made
+    leaves the others as they were.
     """
     if isinstance(scale, ScaleSpec):  # benchmarks ask for sizes of their own
         spec = scale
@@ -129,7 +140,22 @@ def generate_demo(
         spec.exited_households,
         spec.elders,
     )
+    assessed = (
+        build_assessments(
+            stream("assessments"),
+            ids,
+            stamp,
+            household_rows,
+            policy.policy,
+            policy.revision,
+            stamped.date(),
+        )
+        if policy is not None
+        else None
+    )  # before the households are written: it fills their review and benefit columns
     yield "households", household_rows
+    if assessed is not None:
+        yield "assessments", assessed
     yield (
         "requests",
         build_requests(stream("requests"), ids, stamp, household_rows["household"], spec.requests),
@@ -174,6 +200,7 @@ async def load_demo(
     scale: DemoScale | ScaleSpec = "small",
     seed: int = 2017,
     progress: bool = False,
+    now: datetime | None = None,
 ) -> DemoSummary:
     """Fill an empty database with a Dongcheng-shaped demo district; skip one that has data.
 
@@ -188,7 +215,11 @@ async def load_demo(
     async with transaction(session_factory) as session:
         if await _has_district(session):
             return DemoSummary(skipped=True)
-        for group, tables in generate_demo(scale, seed):
+        seeded = await seed_policy(session, default_policy(), numbered=True)
+        if seeded:
+            counts["policy_parameter"] = seeded
+        policy = await stored_policy(session)
+        for group, tables in generate_demo(scale, seed, now=now, policy=policy):
             total = sum(len(rows) for rows in tables.values())
             with tqdm(
                 total=total, desc=f"demo {group}", unit="row", file=sys.stderr, disable=not progress

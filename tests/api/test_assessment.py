@@ -316,3 +316,30 @@ async def test_households_rank_by_urgency_of_one_kind_of_help(api: Api) -> None:
     )
     assert latest["node"]["assessment"]["score"] == "0"
     assert [a["score"] for a in latest["node"]["assessments"]] == ["1/7", "0"]
+
+
+REQUEST = """
+mutation($input: AssistanceRequestCreateInput!) {
+  assistanceRequestCreate(input: $input) {
+    assistanceRequest { urgency } errors { code message field }
+  }
+}
+"""
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_a_request_without_urgency_takes_the_assessed_one(api: Api) -> None:
+    g = await geo(api)
+    h = await household(api, g["community"], status="DIBAO")
+    base = {"householdId": h, "year": 2025, "amount": "800.00", "purpose": "助学"}
+    refused = await api.mutate("assistanceRequestCreate", REQUEST, input=base)
+    (problem,) = issues(refused)
+    assert (problem.code, problem.field) == ("REQUIRED", "urgency")
+    await record(api, h, on="2025-01-01", **deprived_in(0))
+    assessed = (await record(api, h, **deprived_in(3)))["needAssessment"]
+    wanted = {u["kind"]: u["urgency"] for u in assessed["urgency"]}
+    for kind in ("EDUCATION", "CASH"):
+        made = await api.ok("assistanceRequestCreate", REQUEST, input={**base, "helpKind": kind})
+        assert made["assistanceRequest"]["urgency"] == wanted[kind]
+    given = await api.ok("assistanceRequestCreate", REQUEST, input={**base, "urgency": 7})
+    assert given["assistanceRequest"]["urgency"] == 7

@@ -99,7 +99,13 @@ async def test_a_grant_from_request_to_payment(app: Starlette, api: Api) -> None
     request = await api.ok(
         "assistanceRequestCreate",
         REQUEST_CREATE,
-        input={"householdId": household, "year": YEAR, "amount": "2500.00", "purpose": "助餐"},
+        input={
+            "householdId": household,
+            "year": YEAR,
+            "amount": "2500.00",
+            "purpose": "助餐",
+            "urgency": 50,
+        },
     )
     request_id = request["assistanceRequest"]["id"]
 
@@ -183,7 +189,13 @@ async def test_the_rules_of_a_fund_refuse_and_change_nothing(app: Starlette, api
     request = await api.ok(
         "assistanceRequestCreate",
         REQUEST_CREATE,
-        input={"householdId": household, "year": YEAR, "amount": "300.00", "purpose": "助餐"},
+        input={
+            "householdId": household,
+            "year": YEAR,
+            "amount": "300.00",
+            "purpose": "助餐",
+            "urgency": 50,
+        },
     )
     request_id = request["assistanceRequest"]["id"]
     await api.ok("grantAward", AWARD, input=award(fund_id, household, "2900", "first"))

@@ -21,12 +21,14 @@ from sqlmodel import SQLModel
 from assessment.categories import age_on
 from models import (
     AssistanceRequest,
+    BenefitChange,
     CharityFund,
     Community,
     District,
     Elder,
     FundBudget,
     Household,
+    HouseholdAssessment,
     HouseholdStatusChange,
     Pair,
     Person,
@@ -34,6 +36,7 @@ from models import (
     Street,
     Volunteer,
 )
+from models.commands.assessment import PolicyCache, explain
 from models.db import SessionFactory
 from models.demo import REFERENCE_DATE, DemoSummary, database_has_data, generate_demo, load_demo
 from models.demo.common import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, Point, distance_m
@@ -296,13 +299,14 @@ async def test_volunteers_are_plausible(session_factory: SessionFactory) -> None
 async def test_same_seed_same_data_other_seed_other_data(
     engine: AsyncEngine, session_factory: SessionFactory
 ) -> None:
-    await load_demo(session_factory, seed=2017)
+    now = datetime(2026, 1, 1, tzinfo=UTC)  # review dates follow it
+    await load_demo(session_factory, seed=2017, now=now)
     first = await _digest(session_factory)
     await empty_all_tables(engine)
-    await load_demo(session_factory, seed=2017)
+    await load_demo(session_factory, seed=2017, now=now)
     again = await _digest(session_factory)
     await empty_all_tables(engine)
-    await load_demo(session_factory, seed=2018)
+    await load_demo(session_factory, seed=2018, now=now)
     other = await _digest(session_factory)
 
     assert again == first
@@ -386,3 +390,36 @@ async def test_requests_come_from_distinct_needy_households(
     assert all(
         r.submitted_by_community_id == households[r.household_id].community_id for r in requests
     )
+
+
+async def test_households_on_assistance_come_assessed_scheduled_and_paid(
+    session_factory: SessionFactory,
+) -> None:
+    await load_demo(session_factory)
+    today = date.today()
+    homes = await _rows(session_factory, Household)
+    on_assistance = [h for h in homes if h.status is not AssistanceStatus.NONE]
+    assert on_assistance
+    assert all(h.next_review_on is not None and h.income_stability for h in on_assistance)
+    overdue = sum(h.next_review_on < today for h in on_assistance)
+    assert 0 < overdue < len(on_assistance) / 4
+    dibao = [h for h in homes if h.status is AssistanceStatus.DIBAO]
+    assert all(h.benefit_fen > 0 for h in dibao)
+    assert all(h.benefit_fen == 0 for h in homes if h.status is not AssistanceStatus.DIBAO)
+    changes = await _rows(session_factory, BenefitChange)
+    assert sorted((c.household_id, c.after_fen) for c in changes) == sorted(
+        (h.id, h.benefit_fen) for h in dibao
+    )
+    assessments = await _rows(session_factory, HouseholdAssessment)
+    assessed = {a.household_id for a in assessments}
+    assert {h.id for h in on_assistance} <= assessed
+    assert len(assessed) < len(homes)
+    flags = {a.flag for a in assessments}
+    assert {"poor_not_on_dibao", "on_dibao_not_poor"} & flags
+    # Every stored score is what the stored policy revision gives again.
+    cache = PolicyCache()
+    async with session_factory() as session:
+        stored = (await session.execute(sa.select(HouseholdAssessment).limit(50))).scalars()
+        for a in stored:
+            score = await explain(session, a, cache)
+            assert (str(score.score), score.poor) == (a.score, a.poor)
