@@ -26,7 +26,6 @@ from api.geo import CommunityNode
 from api.ids import decode_id, filter_id
 from api.mutations import (
     DeactivateInput,
-    apply_update,
     deactivate_mutation,
     mutation,
     payload_type,
@@ -36,14 +35,13 @@ from api.pagination import Connection, paginate
 from api.scalars import GeoPoint, GeoPointInput, Money, point_changes, point_values
 from assessment.categories import age_on
 from models.assessment import HouseholdAssessment
-from models.commands import crud
 from models.commands.households import (
     HOUSEHOLD,
     create_household,
     update_household,
 )
 from models.commands.lifecycle import change_status, overdue_on
-from models.commands.persons import PERSON, deactivate_person
+from models.commands.persons import create_person, deactivate_person, update_person
 from models.elder import Elder
 from models.enums import (
     AssistanceStatus,
@@ -363,12 +361,15 @@ async def _person_create(session: AsyncSession, data: PersonCreateInput) -> Pers
         **given(data, *_PERSON_FIELDS),
         "household_id": decode_id(data.household_id, "Household", "householdId"),
     }
-    return await crud.create(session, PERSON, values)
+    return await create_person(session, values)
 
 
 async def _person_update(session: AsyncSession, data: PersonUpdateInput) -> Person:
-    return await apply_update(
-        session, PERSON, "Person", data, given(data, *_PERSON_FIELDS, "active")
+    return await update_person(
+        session,
+        decode_id(data.id, "Person"),
+        given(data, *_PERSON_FIELDS, "active"),
+        expected_version=data.expected_version,
     )
 
 

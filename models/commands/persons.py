@@ -12,7 +12,8 @@ from sqlmodel import col
 from assessment.categories import age_on
 from models.base import utcnow
 from models.commands.common import ensure_unique, set_active
-from models.commands.crud import EntitySpec, FieldSpec, Reference
+from models.commands.crud import EntitySpec, FieldSpec, Reference, create, get_or_raise, update
+from models.commands.lifecycle.reviews import reschedule_after_member_change
 from models.elder import ELDER_MIN_AGE, Elder
 from models.enums import Relation
 from models.errors import ErrorCode
@@ -69,6 +70,34 @@ PERSON = EntitySpec(
 )
 
 
+MEMBER_FIELDS = frozenset({"labour_capacity", "active", "household_id"})
+"""Member fields the review interval depends on."""
+
+
+async def create_person(session: AsyncSession, values: dict[str, Any]) -> Person:
+    """Add a member; the household's review schedule follows its members."""
+    person = await create(session, PERSON, values)
+    await reschedule_after_member_change(session, person.household_id)
+    return person
+
+
+async def update_person(
+    session: AsyncSession,
+    person_id: int,
+    changes: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Person:
+    """Change a member; the review schedule follows a change of labour capacity or presence."""
+    before = await get_or_raise(session, Person, person_id, noun="person")
+    old_household = before.household_id
+    person = await update(session, PERSON, person_id, changes, expected_version=expected_version)
+    if MEMBER_FIELDS & changes.keys():
+        for household_id in {old_household, person.household_id}:
+            await reschedule_after_member_change(session, household_id)
+    return person
+
+
 async def deactivate_person(
     session: AsyncSession, person_id: int, *, expected_version: int | None = None
 ) -> Person:
@@ -76,6 +105,7 @@ async def deactivate_person(
     person = await set_active(
         session, PERSON, person_id, active=False, expected_version=expected_version
     )
+    await reschedule_after_member_change(session, person.household_id)
     await session.execute(
         sa.update(Elder)
         .where(Elder.person_id == person_id)  # type: ignore[arg-type]

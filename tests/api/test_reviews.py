@@ -424,3 +424,37 @@ async def test_lifecycle_relations_cost_a_constant_number_of_statements(
     # checks' applications (the households are those of the page: no query)
     assert await selects(2) == 7
     assert await selects(4) == 7
+
+
+async def test_the_review_date_follows_the_members_labour_capacity(api: Api) -> None:
+    ids = await b.geo(api)
+    hid = await _enrolled_elder(api, ids["community"])  # an elder alone: half-yearly
+    assert (await lb.read_household(api, hid))["nextReviewOn"] == "2025-10-01"
+    worker = await b.person(api, hid, **WORKER)  # labour capacity, stable income: quarterly
+    assert (await lb.read_household(api, hid))["nextReviewOn"] == "2025-07-01"
+    await api.ok(
+        "personUpdate",
+        "mutation($input: PersonUpdateInput!) { personUpdate(input: $input) {"
+        " person { id } errors { code message field } } }",
+        input={"id": worker, "labourCapacity": "NONE"},
+    )
+    assert (await lb.read_household(api, hid))["nextReviewOn"] == "2025-10-01"
+    await api.ok(
+        "personUpdate",
+        "mutation($input: PersonUpdateInput!) { personUpdate(input: $input) {"
+        " person { id } errors { code message field } } }",
+        input={"id": worker, "labourCapacity": "PARTIAL"},
+    )
+    assert (await lb.read_household(api, hid))["nextReviewOn"] == "2025-07-01"
+    await api.ok(
+        "personDeactivate",
+        "mutation($input: DeactivateInput!) { personDeactivate(input: $input) {"
+        " person { id } errors { code message field } } }",
+        input={"id": worker},
+    )
+    assert (await lb.read_household(api, hid))["nextReviewOn"] == "2025-10-01"
+    # A household registered with its status (no admission or review in bangfu yet) keeps its
+    # first review due at once.
+    registered = await b.household(api, ids["community"], status="DIBAO", statusSince="2025-03-01")
+    await b.person(api, registered, **WORKER)
+    assert (await lb.read_household(api, registered))["nextReviewOn"] == "2025-03-01"

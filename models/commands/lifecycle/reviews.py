@@ -26,10 +26,11 @@ from models.commands.lifecycle.status import (
     save,
     status_history,
 )
-from models.enums import AssistanceStatus, IncomeStability, ReviewOutcome
+from models.commands.policy import stored_policy
+from models.enums import ApplicationState, AssistanceStatus, IncomeStability, ReviewOutcome
 from models.errors import DomainError, ErrorCode
 from models.household import Household
-from models.lifecycle import HouseholdReview
+from models.lifecycle import AssistanceApplication, HouseholdReview
 from models.validation import Checker, text
 
 LOOKAHEAD_DAYS = 7
@@ -207,3 +208,42 @@ async def generate_due_reviews(
         )
     ).scalar_one()
     return DueReviews(today, due_by, int(households_due), int(created))
+
+
+async def reschedule_after_member_change(session: AsyncSession, household_id: int) -> None:
+    """A member joined, left or changed labour capacity: the household's next review is
+    recomputed from its last one (or its admission) with the members it has now. Households not
+    on assistance, and registered ones that have had neither a review nor an admission in
+    bangfu (their first review is due at once), keep their date."""
+    household = await session.get(Household, household_id)
+    if (
+        household is None
+        or household.status is AssistanceStatus.NONE
+        or household.next_review_on is None
+        or household.income_stability is None
+    ):
+        return
+    held = await session.scalar(
+        sa.select(sa.func.max(col(HouseholdReview.held_on))).where(
+            col(HouseholdReview.household_id) == household_id,
+            col(HouseholdReview.outcome) == ReviewOutcome.CONTINUED,
+        )
+    )
+    admitted = await session.scalar(
+        sa.select(sa.func.max(col(AssistanceApplication.decided_on))).where(
+            col(AssistanceApplication.household_id) == household_id,
+            col(AssistanceApplication.state) == ApplicationState.ADMITTED,
+        )
+    )
+    last = max((d for d in (held, admitted) if d is not None), default=None)
+    if last is None:
+        return
+    policy = await stored_policy(session)
+    schedule = await review_schedule(
+        session, household, on=last, stability=household.income_stability, policy=policy
+    )
+    if schedule.due != household.next_review_on:
+        household.next_review_on = schedule.due
+        household.version += 1
+        session.add(household)
+        await session.flush()
