@@ -426,25 +426,24 @@ async def test_lifecycle_relations_cost_a_constant_number_of_statements(
     assert await selects(4) == 7
 
 
+async def _capacity(api: Api, person: str, capacity: str) -> None:
+    await api.ok(
+        "personUpdate",
+        "mutation($input: PersonUpdateInput!) { personUpdate(input: $input) {"
+        " person { id } errors { code message field } } }",
+        input={"id": person, "labourCapacity": capacity},
+    )
+
+
 async def test_the_review_date_follows_the_members_labour_capacity(api: Api) -> None:
     ids = await b.geo(api)
     hid = await _enrolled_elder(api, ids["community"])  # an elder alone: half-yearly
     assert (await lb.read_household(api, hid))["nextReviewOn"] == "2025-10-01"
     worker = await b.person(api, hid, **WORKER)  # labour capacity, stable income: quarterly
     assert (await lb.read_household(api, hid))["nextReviewOn"] == "2025-07-01"
-    await api.ok(
-        "personUpdate",
-        "mutation($input: PersonUpdateInput!) { personUpdate(input: $input) {"
-        " person { id } errors { code message field } } }",
-        input={"id": worker, "labourCapacity": "NONE"},
-    )
+    await _capacity(api, worker, "NONE")
     assert (await lb.read_household(api, hid))["nextReviewOn"] == "2025-10-01"
-    await api.ok(
-        "personUpdate",
-        "mutation($input: PersonUpdateInput!) { personUpdate(input: $input) {"
-        " person { id } errors { code message field } } }",
-        input={"id": worker, "labourCapacity": "PARTIAL"},
-    )
+    await _capacity(api, worker, "PARTIAL")
     assert (await lb.read_household(api, hid))["nextReviewOn"] == "2025-07-01"
     await api.ok(
         "personDeactivate",

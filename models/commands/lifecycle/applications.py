@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.actor import current_actor
-from models.commands.benefits import apply_current_benefit
 from models.commands.crud import check_version
 from models.commands.lifecycle.status import (
     ADMITTED,
@@ -19,8 +18,8 @@ from models.commands.lifecycle.status import (
     locked_household,
     policy_on,
     record_status,
-    review_schedule,
     save,
+    settle,
     status_history,
 )
 from models.enums import (
@@ -309,13 +308,13 @@ async def enrol(
         reason=f"admitted on application {application.id}: all {len(checks)} checks passed",
         history=history,
     )
-    household.income_stability = income_stability
-    schedule = await review_schedule(
-        session, household, on=on, stability=income_stability, policy=policy
-    )
-    household.next_review_on = schedule.due
-    await apply_current_benefit(
-        session, household, on=on, policy=policy, reason=f"enrolment ({status.value})"
+    await settle(
+        session,
+        household,
+        on=on,
+        stability=income_stability,
+        policy=policy,
+        reason=f"enrolment ({status.value})",
     )
     await save(session, household, read)
     return household

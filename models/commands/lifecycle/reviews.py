@@ -14,7 +14,6 @@ from sqlmodel import col
 
 from models.actor import current_actor
 from models.base import utcnow
-from models.commands.benefits import apply_current_benefit
 from models.commands.lifecycle.status import (
     APPLY_AND_ENROL,
     EFFECTIVE,
@@ -24,6 +23,7 @@ from models.commands.lifecycle.status import (
     policy_on,
     review_schedule,
     save,
+    settle,
     status_history,
 )
 from models.commands.policy import stored_policy
@@ -128,13 +128,13 @@ async def review_household(
     assert income_stability is not None
     policy = await policy_on(session, on, "heldOn")
     read = household.version
-    household.income_stability = income_stability
-    schedule = await review_schedule(
-        session, household, on=on, stability=income_stability, policy=policy
-    )
-    household.next_review_on = schedule.due
-    await apply_current_benefit(
-        session, household, on=on, policy=policy, reason=f"review held on {on.isoformat()}"
+    await settle(
+        session,
+        household,
+        on=on,
+        stability=income_stability,
+        policy=policy,
+        reason=f"review held on {on.isoformat()}",
     )
     await save(session, household, read)
     return row

@@ -176,6 +176,23 @@ async def review_schedule(
     return next_review(on, members.labour_capacity, stability.value, policy.policy)
 
 
+async def settle(
+    session: AsyncSession,
+    household: Household,
+    *,
+    on: date,
+    stability: IncomeStability,
+    policy: StoredPolicy,
+    reason: str,
+) -> None:
+    """After an admission or a review on ``on``: the income stability, the next review date
+    and the benefit (a history row when it changes)."""
+    household.income_stability = stability
+    schedule = await review_schedule(session, household, on=on, stability=stability, policy=policy)
+    household.next_review_on = schedule.due
+    await apply_current_benefit(session, household, on=on, policy=policy, reason=reason)
+
+
 async def close_open_reviews(
     session: AsyncSession, household_id: int, *, on: date, reason: str
 ) -> None:
