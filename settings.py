@@ -38,7 +38,11 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     """Where a worker serves its Prometheus metrics (jobs by outcome, durations); off if unset."""
     schedules: dict[str, str] = Field(
-        default_factory=lambda: {"nightly_rematch": "daily 02:00", "review_due": "daily 01:00"}
+        default_factory=lambda: {
+            "nightly_rematch": "daily 02:00",
+            "review_due": "daily 01:00",
+            "weekly_statistics": "weekly mon 03:00",
+        }
     )
     """Scheduled jobs and when: ``every 30s|10m|2h``, ``daily HH:MM``, ``weekly mon HH:MM``
     (JSON in the environment; ``{}`` for none). See ``jobs.schedule``."""

@@ -66,6 +66,7 @@ from api.policy import PolicyMutation, PolicyQuery
 from api.review_overview import ReviewOverviewQuery
 from api.scalars import SCALARS
 from api.stations import StationMutation, StationNode, StationQuery
+from api.statistics import StatisticsQuery
 from api.subscriptions import Subscription
 from api.volunteers import VolunteerMutation, VolunteerNode, VolunteerQuery
 from settings import Settings
@@ -140,6 +141,7 @@ class Query(
     PolicyQuery,
     LifecycleQuery,
     ReviewOverviewQuery,
+    StatisticsQuery,
 ):
     @strawberry.field(description="Any object by its global id; null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:

@@ -38,6 +38,14 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def born_by(today: dt.date, years: int) -> dt.date:
+    """The latest birth date of someone ``years`` old or older on ``today``."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February, and the year then was not a leap year
+        return dt.date(today.year - years, 2, 28)
+
+
 def member_categories(facts: MemberFacts, on: dt.date) -> frozenset[str]:
     """Every category the member fits on ``on`` (at least one)."""
     age = age_on(facts.birth_date, on)

@@ -32,6 +32,7 @@ from scipy.spatial import cKDTree
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from assessment.categories import born_by
 from jobs.pairing_data import METRES_PER_DEGREE, Owners, VolunteerFilter, owned_rows
 from matching.geo import Projection, haversine_many
 from models.elder import ELDER_MIN_AGE, Elder
@@ -44,14 +45,6 @@ from models.pair import Pair
 NEAREST_K = 8
 """Elders looked at per anchor, nearest first by the projection; the exact distance decides
 among them (the projection errs by far less than the gaps between the 1st and 8th)."""
-
-
-def born_by(today: date, years: int) -> date:
-    """The latest birth date of someone ``years`` old or older on ``today``."""
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February, and the year then was not a leap year
-        return date(today.year - years, 2, 28)
 
 
 def _anchors(volunteers: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -15,7 +15,7 @@ from jobs.matching_job import run_matching
 from jobs.runner import ArqRunner, InProcessRunner, JobFunction, JobRunner
 from jobs.schedule import Schedule, ScheduledJob, schedules
 from jobs.schedule import loop as schedule_loop
-from jobs.scheduled import nightly_rematch, review_due
+from jobs.scheduled import nightly_rematch, review_due, weekly_statistics
 from models.allocation_run import AllocationRun
 from models.base import Table
 from models.db import SessionFactory
@@ -77,7 +77,11 @@ async def recover_stale(factory: SessionFactory, runner: JobRunner, stale_after_
     return len(runs)
 
 
-SCHEDULED: dict[str, ScheduledJob] = {"nightly_rematch": nightly_rematch, "review_due": review_due}
+SCHEDULED: dict[str, ScheduledJob] = {
+    "nightly_rematch": nightly_rematch,
+    "review_due": review_due,
+    "weekly_statistics": weekly_statistics,
+}
 """Jobs a schedule may name (``BANGFU_SCHEDULES``)."""
 
 

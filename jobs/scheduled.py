@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from jobs.runner import JobRunner
+from jobs.statistics import monday_of, record_week
 from models.actor import acting_as
 from models.commands.lifecycle import generate_due_reviews
 from models.commands.matching import start_run
@@ -86,3 +87,14 @@ async def review_due(
         "households_due": done.households_due,
         "created": done.created,
     }
+
+
+async def weekly_statistics(
+    factory: SessionFactory, _runner: JobRunner, _slot: datetime, _previous: datetime
+) -> dict[str, Any]:
+    """This week's figures per street (as of its Monday, from today's data: a missed week
+    cannot be computed later, so a caught-up slot records the current week)."""
+    week = monday_of(date.today())
+    async with transaction(factory) as session:
+        streets = await record_week(session, week)
+    return {"week_of": week.isoformat(), "streets": streets}

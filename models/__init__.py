@@ -21,6 +21,7 @@ from models.pair import Pair
 from models.policy import PolicyParameter
 from models.schedule import ScheduleSlot
 from models.station import Station
+from models.statistics import WeeklyStatistics
 from models.volunteer import (
     Volunteer,
     VolunteerAvailability,
@@ -67,4 +68,5 @@ __all__ = [
     "VolunteerLanguage",
     "VolunteerSkill",
     "VolunteerStation",
+    "WeeklyStatistics",
 ]
