@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
+from operator import attrgetter
 
 import numpy as np
 
@@ -102,30 +104,26 @@ def assemble(
     distance = np.where(at_work, work, home)
     terms = cost_terms(enc, params, paired, v, distance)
     costs = sum((terms[t] for t in TERMS), np.zeros(paired.size))
-    ei, vi = enc.elder_index, enc.volunteer_index
-    was = {ei[p.elder_id]: vi[p.volunteer_id] for p in problem.existing}
-    columns = zip(
-        paired.tolist(),
-        v.tolist(),
-        at_work.tolist(),
-        distance.tolist(),
-        costs.tolist(),
-        *(terms[t].tolist() for t in TERMS),
-        strict=True,
-    )
-    pinned = commitments.pinned
+    was = {
+        enc.elder_index[p.elder_id]: enc.volunteer_index[p.volunteer_id] for p in problem.existing
+    }
+    kept, pinned = _given(was, paired, v, ne), _given(commitments.pinned, paired, v, ne)
+    # One pass of C-level maps per column: a district has 100k pairs to build.
     pairs = tuple(
-        Pair(
-            elder_id=enc.elders[e].id,
-            volunteer_id=enc.volunteers[w].id,
-            anchor=Anchor.WORK if work_anchor else Anchor.HOME,
-            distance_m=metres,
-            cost_terms=dict(zip(TERMS, values, strict=True)),
-            cost=cost,
-            kept=was.get(e) == w,
-            pinned=pinned.get(e) == w,
+        map(
+            Pair,
+            map(attrgetter("id"), map(enc.elders.__getitem__, paired.tolist())),
+            map(attrgetter("id"), map(enc.volunteers.__getitem__, v.tolist())),
+            map((Anchor.HOME, Anchor.WORK).__getitem__, at_work.tolist()),
+            distance.tolist(),
+            map(
+                dict,
+                map(partial(zip, TERMS), zip(*(terms[t].tolist() for t in TERMS), strict=True)),
+            ),
+            costs.tolist(),
+            kept,
+            pinned,
         )
-        for e, w, work_anchor, metres, cost, *values in columns
     )
     chosen_breaks = [
         BrokenPair(
@@ -158,7 +156,7 @@ def assemble(
         mean_distance_m=float(distance.mean()) if paired.size else 0.0,
         coverage=coverage,
         gini=gini(covered),
-        pairs_kept=sum(p.kept for p in pairs),
+        pairs_kept=sum(kept),
         pairs_broken=len(chosen_breaks),
         pairs_broken_forced=len(commitments.broken),
         solve_time_s=time.perf_counter() - started,
@@ -177,6 +175,15 @@ def assemble(
         metrics=metrics,
         notes=notes,
     )
+
+
+def _given(pairs: dict[int, int], paired: IntArray, v: IntArray, ne: int) -> list[bool]:
+    """Whether each paired elder has the volunteer ``pairs`` (elder -> volunteer) gives it."""
+    want = np.full(ne, -1, dtype=np.int64)
+    if pairs:
+        want[list(pairs)] = list(pairs.values())
+    same: list[bool] = (want[paired] == v).tolist()
+    return same
 
 
 def _objective(

@@ -16,7 +16,7 @@ import numpy.typing as npt
 from scipy.spatial import cKDTree
 
 from matching.costs import cost_matrix, slots_served
-from matching.encoding import BoolArray, Encoded, FloatArray, IndexArray, IntArray
+from matching.encoding import BoolArray, Encoded, FloatArray, IndexArray, IntArray, Points
 from matching.geo import EARTH_RADIUS_M, Projection, haversine_many
 from matching.problem import PairingParams
 from matching.profiles import capacity_allows, gender_allows, profile_table, vetting_allows
@@ -24,6 +24,8 @@ from matching.result import Rule
 
 SMALL_AREA_DEGREES = 5.0
 """Instances within this many degrees use a flat projection; larger ones use 3-D chords."""
+_SLACK = 1e-9
+"""Relative and absolute (metres) slack for rounding in distance filters."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Candidates:
 class _Anchors:
     """Anchor points in KD-tree coordinates: homes 0..nv-1, then workplaces."""
 
-    def __init__(self, enc: Encoded) -> None:
+    def __init__(self, enc: Points) -> None:
         has_work = ~np.isnan(enc.v_work_lat)
         work_of = np.flatnonzero(has_work)
         nv = enc.n_volunteers
@@ -105,7 +107,8 @@ class _Anchors:
         paired = np.flatnonzero(other[:-1] >= 0)
         delta = self.points[paired] - self.points[other[paired]]
         apart[paired] = np.sqrt((delta**2).sum(axis=1))
-        self.apart = apart
+        self.half_apart = apart / (2 * (1 + _SLACK)) - _SLACK
+        """Half of that, shaded down for rounding (see ``_keep_nearer_anchor``)."""
 
     def query_radius(self, limit_m: float) -> float:
         if self.chords:
@@ -128,9 +131,11 @@ def _sphere(lat: FloatArray, lon: FloatArray) -> FloatArray:
     )
 
 
-def nearest_points(
-    enc: Encoded, params: PairingParams, *, workers: int = -1
-) -> tuple[npt.NDArray[np.int64], FloatArray, _Anchors]:
+Nearest = tuple[npt.NDArray[np.int64], FloatArray, _Anchors]
+"""What :func:`nearest_points` returns."""
+
+
+def nearest_points(enc: Points, params: PairingParams, *, workers: int = -1) -> Nearest:
     """The raw KD-tree step: (point index, distance) of each elder's nearest anchors in reach.
 
     Missing neighbours have index ``n_points`` and distance ``inf``. Elders are grouped by their
@@ -171,17 +176,19 @@ def build_candidates(
     forbidden: list[tuple[int, int]],
     existing: IntArray,
     workers: int = -1,
+    nearest: Nearest | None = None,
 ) -> Candidates:
     """The candidate matrix. ``forbidden`` holds (elder index, volunteer index) pairs;
-    ``existing[e]`` is the volunteer index of elder e's valid existing pair, or -1."""
-    idx, dist, anchors = nearest_points(enc, params, workers=workers)
+    ``existing[e]`` is the volunteer index of elder e's valid existing pair, or -1;
+    ``nearest`` the KD-tree step's result when the caller already has it."""
+    idx, dist, anchors = nearest or nearest_points(enc, params, workers=workers)
     ne = enc.n_elders
     owner = np.append(anchors.owner, np.int32(-1))  # idx == n_points means "not found"
     vol = owner[idx]
     if anchors.chords:
         found = vol >= 0
         dist[found] = anchors.to_metres(dist[found])
-    _keep_nearer_anchor(anchors, idx, dist, vol, float(enc.e_limit_m.max(initial=0)))
+    _keep_nearer_anchor(anchors, idx, dist, vol)
     work = idx >= anchors.n_home
     _recheck_borderline(enc, anchors, idx, dist, vol)
     vol, dist, work, existing_col = _add_existing(enc, vol, dist, work, existing)
@@ -219,23 +226,18 @@ def build_candidates(
 
 
 def _keep_nearer_anchor(
-    anchors: _Anchors,
-    idx: npt.NDArray[np.int64],
-    dist: FloatArray,
-    vol: npt.NDArray[np.int32],
-    limit_m: float,
+    anchors: _Anchors, idx: npt.NDArray[np.int64], dist: FloatArray, vol: npt.NDArray[np.int32]
 ) -> None:
     """Drop the farther of two anchors of the same volunteer in a row (in place).
 
     If a volunteer's other anchor is strictly nearer, it ranks earlier in the same row, so the
     row keeps exactly one entry per volunteer; on a tie the home anchor stays. Most volunteers'
-    workplaces are far from home: when the two anchors lie further apart than this distance plus
-    the search radius, the other one cannot be in the row (triangle inequality), so only the
-    rest needs a distance computed.
+    workplaces are far from home: the other anchor can be as near as this one only if the two
+    lie at most twice this distance apart (triangle inequality; chords are no longer than
+    arcs), so only those entries need a distance computed.
     """
     k = idx.shape[1]
-    radius = anchors.query_radius(limit_m)
-    flat = np.flatnonzero(anchors.apart[idx] <= dist + radius)
+    flat = np.flatnonzero(anchors.half_apart[idx] <= dist)
     if flat.size == 0:
         return
     point = idx.ravel()[flat]

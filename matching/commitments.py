@@ -57,11 +57,10 @@ def resolve(problem: PairingProblem, enc: Encoded) -> Commitments:
     """Check pins, classify existing pairs; never raises for rule conflicts (see module doc)."""
     params = problem.params
     out = Commitments()
-    ei, vi = enc.elder_index, enc.volunteer_index
-    out.forbidden = {(ei[e], vi[v]) for e, v in problem.forbidden}
+    out.forbidden = {(enc.elder_index[e], enc.volunteer_index[v]) for e, v in problem.forbidden}
     by_elder: dict[int, list[int]] = defaultdict(list)
     for e_id, v_id in problem.pins:
-        by_elder[ei[e_id]].append(vi[v_id])
+        by_elder[enc.elder_index[e_id]].append(enc.volunteer_index[v_id])
     for e, vols in sorted(by_elder.items()):
         elder = enc.elders[e]
         if len(vols) > 1:
@@ -93,10 +92,9 @@ def _classify_existing(
     problem: PairingProblem, enc: Encoded, out: Commitments, pin_load: IntArray
 ) -> None:
     params = problem.params
-    ei, vi = enc.elder_index, enc.volunteer_index
     wanting: dict[int, list[tuple[int, float, int]]] = defaultdict(list)
     for pair in sorted(problem.existing, key=lambda p: p.elder_id):
-        e, v = ei[pair.elder_id], vi[pair.volunteer_id]
+        e, v = enc.elder_index[pair.elder_id], enc.volunteer_index[pair.volunteer_id]
         elder, volunteer = enc.elders[e], enc.volunteers[v]
         if e in out.pinned:
             if out.pinned[e] != v:

@@ -7,11 +7,13 @@ vectorised AND / popcount operations instead of Python set operations.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +29,10 @@ BoolArray = npt.NDArray[np.bool_]
 MaskArray = npt.NDArray[np.uint64]
 
 GENDER_CODE = {None: 0, "female": 1, "male": 2}
+_NAN_FOR_NONE = {None: math.nan}.get
+"""``_NAN_FOR_NONE(x, x)``: NaN for None, else x (a C-level map, unlike a conditional)."""
 _WORD = 64
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -67,10 +72,9 @@ class Vocabulary:
             return np.zeros((len(sets), self.words), dtype=np.uint64)
         if isinstance(self.values[0], int):
             return self.pack(*self.bits(sets), len(sets))
-        distinct = list(dict.fromkeys(sets))
-        number = {x: i for i, x in enumerate(distinct)}
-        which = np.fromiter(map(number.__getitem__, sets), np.int64, len(sets))
-        return self.pack(*self.bits(distinct), len(distinct))[which]
+        distinct, which = _distinct(sets)
+        out: MaskArray = self.pack(*self.bits(distinct), len(distinct))[which]
+        return out
 
     def pack(self, rows: IntArray, bits: IntArray, n: int) -> MaskArray:
         """Bitmasks with ``bits[i]`` set in row ``rows[i]`` (each bit at most once per row).
@@ -98,41 +102,20 @@ def popcount(masks: MaskArray) -> IntArray:
 
 
 @dataclass(frozen=True)
-class Encoded:
-    """Elders and volunteers as arrays (index i = i-th smallest id)."""
+class Points:
+    """Where everyone is, sorted by id: what the KD-tree needs, so that its query can run
+    (it releases the GIL) while the rest of the problem is encoded."""
 
     elders: tuple[Elder, ...]
     volunteers: tuple[Volunteer, ...]
-    elder_index: dict[int, int]
-    volunteer_index: dict[int, int]
     e_lat: FloatArray
     e_lon: FloatArray
-    e_street: IntArray
-    """Dense street index; ``streets[e_street[i]]`` is the street id."""
-    streets: IntArray
-    e_priority: IntArray
     e_limit_m: FloatArray
-    e_gender: npt.NDArray[np.int8]
-    e_vetted: BoolArray
-    e_slots: MaskArray
-    e_slot_count: IntArray
-    e_languages: MaskArray
-    e_language_count: IntArray
-    e_needs: MaskArray
-    e_need_count: IntArray
     v_home_lat: FloatArray
     v_home_lon: FloatArray
     v_work_lat: FloatArray
     """NaN when the volunteer has no workplace anchor."""
     v_work_lon: FloatArray
-    v_gender: npt.NDArray[np.int8]
-    v_vetted: BoolArray
-    v_capacity: IntArray
-    v_slots: MaskArray
-    v_languages: MaskArray
-    v_covers: MaskArray
-    """Which of the elders' care needs the volunteer's skills meet."""
-    slot_vocabulary: Vocabulary
 
     @property
     def n_elders(self) -> int:
@@ -143,65 +126,122 @@ class Encoded:
         return len(self.volunteers)
 
 
-def encode(problem: PairingProblem) -> Encoded:
-    """Arrays for the problem's elders and volunteers, sorted by id."""
-    params = problem.params
+@dataclass(frozen=True)
+class Encoded(Points):
+    """Elders and volunteers as arrays (index i = i-th smallest id)."""
+
+    e_street: IntArray
+    """Dense street index; ``streets[e_street[i]]`` is the street id."""
+    streets: IntArray
+    e_priority: IntArray
+    e_gender: npt.NDArray[np.int8]
+    e_vetted: BoolArray
+    e_slots: MaskArray
+    e_slot_count: IntArray
+    e_languages: MaskArray
+    e_language_count: IntArray
+    e_needs: MaskArray
+    e_need_count: IntArray
+    v_gender: npt.NDArray[np.int8]
+    v_vetted: BoolArray
+    v_capacity: IntArray
+    v_slots: MaskArray
+    v_languages: MaskArray
+    v_covers: MaskArray
+    """Which of the elders' care needs the volunteer's skills meet."""
+    slot_vocabulary: Vocabulary
+
+    @cached_property
+    def elder_index(self) -> dict[int, int]:
+        """Elder id -> index (built on first use: only pins and pairs given by id need it)."""
+        return dict(zip(map(attrgetter("id"), self.elders), range(self.n_elders), strict=True))
+
+    @cached_property
+    def volunteer_index(self) -> dict[int, int]:
+        """Volunteer id -> index (built on first use)."""
+        ids = map(attrgetter("id"), self.volunteers)
+        return dict(zip(ids, range(self.n_volunteers), strict=True))
+
+
+def _column(items: Sequence[object], name: str, dtype: type) -> npt.NDArray[Any]:
+    return np.fromiter(map(attrgetter(name), items), dtype, len(items))
+
+
+def _optional(items: Sequence[object], name: str) -> FloatArray:
+    """A float column where None becomes NaN."""
+    values = list(map(attrgetter(name), items))
+    return np.fromiter(map(_NAN_FOR_NONE, values, values), np.float64, len(values))
+
+
+def locate(problem: PairingProblem) -> Points:
+    """Everyone's position and walking limit, sorted by id."""
     elders = tuple(sorted(problem.elders, key=attrgetter("id")))
     volunteers = tuple(sorted(problem.volunteers, key=attrgetter("id")))
-    ne, nv = len(elders), len(volunteers)
+    limits = _optional(elders, "max_distance_m")
+    limits[np.isnan(limits)] = problem.params.max_distance_m
+    return Points(
+        elders=elders,
+        volunteers=volunteers,
+        e_lat=_column(elders, "lat", np.float64),
+        e_lon=_column(elders, "lon", np.float64),
+        e_limit_m=limits,
+        v_home_lat=_column(volunteers, "home_lat", np.float64),
+        v_home_lon=_column(volunteers, "home_lon", np.float64),
+        v_work_lat=_optional(volunteers, "work_lat"),
+        v_work_lon=_optional(volunteers, "work_lon"),
+    )
 
-    def column(items: Sequence[object], name: str, dtype: type, n: int) -> npt.NDArray[Any]:
-        return np.fromiter(map(attrgetter(name), items), dtype, n)
+
+def encode(problem: PairingProblem, points: Points | None = None) -> Encoded:
+    """Arrays for the problem's elders and volunteers, sorted by id (``points``: the part
+    :func:`locate` already made)."""
+    params = problem.params
+    at = locate(problem) if points is None else points
+    elders, volunteers = at.elders, at.volunteers
+    ne = len(elders)
 
     def sets(items: Sequence[object], name: str) -> list[frozenset[object]]:
         return list(map(attrgetter(name), items))
 
-    def optional(items: Sequence[Volunteer], name: str) -> FloatArray:
-        return np.array([np.nan if x is None else x for x in map(attrgetter(name), items)])
+    def codes(items: Sequence[object], name: str) -> npt.NDArray[np.int8]:
+        return np.fromiter(map(GENDER_CODE.__getitem__, map(attrgetter(name), items)), np.int8)
 
-    streets, street_index = unique_inverse(column(elders, "street", np.int64, ne))
-    slot_vocab = Vocabulary(tuple(sorted({s for e in elders for s in e.slots})))
-    language_vocab = Vocabulary(tuple(sorted({x for e in elders for x in e.languages})))
-    need_vocab = Vocabulary(tuple(sorted({x for e in elders for x in e.needs})))
-    e_slots = slot_vocab.masks(sets(elders, "slots"))
-    e_languages = language_vocab.masks(sets(elders, "languages"))
-    e_needs = need_vocab.masks(sets(elders, "needs"))
-    limits = np.array(
-        [
-            params.max_distance_m if x is None else x
-            for x in map(attrgetter("max_distance_m"), elders)
-        ],
-        dtype=np.float64,
-    )
-    required = [GENDER_CODE[x] for x in map(attrgetter("required_gender"), elders)]
+    def vocabulary(items: list[frozenset[Any]]) -> Vocabulary:
+        return Vocabulary(tuple(sorted(frozenset[Any]().union(*items))))
+
+    streets, street_index = unique_inverse(_column(elders, "street", np.int64))
+    e_slot_sets, e_language_sets = sets(elders, "slots"), sets(elders, "languages")
+    e_need_sets = sets(elders, "needs")
+    slot_vocab = vocabulary(e_slot_sets)
+    language_vocab = vocabulary(e_language_sets)
+    need_vocab = vocabulary(e_need_sets)
+    e_slots = slot_vocab.masks(e_slot_sets)
+    e_languages = language_vocab.masks(e_language_sets)
+    e_needs = need_vocab.masks(e_need_sets)
     return Encoded(
         elders=elders,
         volunteers=volunteers,
-        elder_index={e.id: i for i, e in enumerate(elders)},
-        volunteer_index={v.id: i for i, v in enumerate(volunteers)},
-        e_lat=column(elders, "lat", np.float64, ne),
-        e_lon=column(elders, "lon", np.float64, ne),
+        e_lat=at.e_lat,
+        e_lon=at.e_lon,
+        e_limit_m=at.e_limit_m,
+        v_home_lat=at.v_home_lat,
+        v_home_lon=at.v_home_lon,
+        v_work_lat=at.v_work_lat,
+        v_work_lon=at.v_work_lon,
         e_street=street_index.astype(np.int64).reshape(ne),
         streets=streets.astype(np.int64),
-        e_priority=column(elders, "priority", np.int64, ne),
-        e_limit_m=limits.reshape(ne),
-        e_gender=np.array(required, dtype=np.int8).reshape(ne),
-        e_vetted=column(elders, "needs_vetted", np.bool_, ne),
+        e_priority=_column(elders, "priority", np.int64),
+        e_gender=codes(elders, "required_gender"),
+        e_vetted=_column(elders, "needs_vetted", np.bool_),
         e_slots=e_slots,
         e_slot_count=popcount(e_slots),
         e_languages=e_languages,
         e_language_count=popcount(e_languages),
         e_needs=e_needs,
         e_need_count=popcount(e_needs),
-        v_home_lat=column(volunteers, "home_lat", np.float64, nv),
-        v_home_lon=column(volunteers, "home_lon", np.float64, nv),
-        v_work_lat=optional(volunteers, "work_lat").reshape(nv),
-        v_work_lon=optional(volunteers, "work_lon").reshape(nv),
-        v_gender=np.array(
-            [GENDER_CODE[x] for x in map(attrgetter("gender"), volunteers)], dtype=np.int8
-        ).reshape(nv),
-        v_vetted=column(volunteers, "vetted", np.bool_, nv),
-        v_capacity=column(volunteers, "capacity", np.int64, nv),
+        v_gender=codes(volunteers, "gender"),
+        v_vetted=_column(volunteers, "vetted", np.bool_),
+        v_capacity=_column(volunteers, "capacity", np.int64),
         v_slots=slot_vocab.masks(sets(volunteers, "slots")),
         v_languages=language_vocab.masks(sets(volunteers, "languages")),
         v_covers=_covers(volunteers, params.need_skills, need_vocab),
@@ -224,7 +264,8 @@ def _covers(
             )
         )
     )
-    rows, skill_bits = skills.bits([v.skills for v in volunteers])
+    distinct, which = _distinct(list(map(attrgetter("skills"), volunteers)))
+    rows, skill_bits = skills.bits(distinct)
     pairs = [
         (skills.values.index(skill), n)
         for n, need in enumerate(needs.values)
@@ -242,4 +283,13 @@ def _covers(
     need_bits = need_of[np.repeat(start, count) + ranges(count)]
     # two skills may meet the same need: each (volunteer, need) once
     key = unique(volunteer_rows * (_WORD * needs.words) + need_bits)
-    return needs.pack(key // (_WORD * needs.words), key % (_WORD * needs.words), len(volunteers))
+    by_set = needs.pack(key // (_WORD * needs.words), key % (_WORD * needs.words), len(distinct))
+    out: MaskArray = by_set[which]
+    return out
+
+
+def _distinct(sets: Sequence[_T]) -> tuple[list[_T], IntArray]:
+    """The distinct sets in first-seen order, and which of them each set is."""
+    distinct = list(dict.fromkeys(sets))
+    number = {x: i for i, x in enumerate(distinct)}
+    return distinct, np.fromiter(map(number.__getitem__, sets), np.int64, len(sets))

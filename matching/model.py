@@ -9,6 +9,11 @@ price every candidate arc left out. An arc with negative reduced cost joins the 
 touched components are solved again; when none is left, the LP optimality conditions hold for
 the whole candidate graph, so the solution is optimal over all arcs, not just the ones seen.
 
+The plain case (no floors, no churn price, no existing pairs in play) first tries
+``matching.paths``: when everyone can be paired it finds the optimum by shortest augmenting
+paths, with potentials that certify it over every candidate arc, instead of re-solving one big
+contested component from scratch in each pricing round.
+
 Scales: ``weight_scale`` M exceeds the largest possible difference in total cost, so one more
 unit of priority weight always beats any cost; ``floor_scale`` M2 likewise dominates priority.
 All components share the same scales, so the Lagrangian churn term (``lam``) means the same
@@ -31,6 +36,7 @@ from matching.arrays import unique, unique_inverse
 from matching.candidates import Candidates
 from matching.encoding import BoolArray, IntArray
 from matching.network import FlowGraph, arc_flows, build_flow, potentials, solve_flow
+from matching.paths import pair_everyone
 
 FIRST_CHOICES = 3
 """Arcs given at the start to an elder whose cheapest volunteer is over-demanded."""
@@ -198,6 +204,15 @@ class PairingModel:
         return bool((per_street >= self.floor_cap).all())
 
     def _generate(self, lam: int, *, floors: bool, deadline: float) -> Solution:
+        if self._state is None and not (
+            floors or lam or self.monolithic or self.has_existing.any()
+        ):
+            # the plain case: pairing everyone by shortest paths (see the module docstring)
+            done = pair_everyone(self.open_cost, self.safe, self.capacity, self.in_flow, big=BIG)
+            if done is not None:
+                self.choice = done.choice
+                self.solves += 1
+                return Solution(done.choice.copy(), True, done.arcs, 0)
         dirty = self._start(lam, floors)
         while True:
             rows, cols = np.nonzero(self.active)

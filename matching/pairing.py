@@ -5,17 +5,18 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
 
 from matching.assembly import Plan, assemble, infeasible_result, make_plan
-from matching.candidates import Candidates, build_candidates
+from matching.candidates import Candidates, build_candidates, nearest_points
 from matching.churn import solve_with_budget
 from matching.commitments import resolve
 from matching.costs import break_units
-from matching.encoding import Encoded, encode
+from matching.encoding import Encoded, encode, locate
 from matching.model import PairingModel
 from matching.network import FlowError
 from matching.problem import PairingProblem
@@ -90,21 +91,25 @@ def _pair(
     started = time.perf_counter()
     deadline = time.monotonic() + time_limit_s
     params = problem.params
-    enc = encode(problem)
-    commitments = resolve(problem, enc)
-    if commitments.infeasible:
-        return infeasible_result(enc, commitments.infeasible, started)
-    pinned = commitments.pinned_array(enc.n_elders)
-    existing = commitments.existing_array(enc.n_elders)
-    kept_and_pinned = np.where(pinned >= 0, pinned, existing)
-    churn = params.churn_budget > 0 and bool(commitments.existing)
-    cand = build_candidates(
-        enc,
-        params,
-        forbidden=sorted(commitments.forbidden),
-        existing=existing if churn else np.full(enc.n_elders, -1, dtype=np.int64),
-        workers=workers,
-    )
+    points = locate(problem)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The KD-tree query releases the GIL: the rest of the problem is encoded meanwhile.
+        nearest = pool.submit(nearest_points, points, params, workers=workers)
+        enc = encode(problem, points)
+        commitments = resolve(problem, enc)
+        if commitments.infeasible:
+            return infeasible_result(enc, commitments.infeasible, started)
+        pinned = commitments.pinned_array(enc.n_elders)
+        existing = commitments.existing_array(enc.n_elders)
+        kept_and_pinned = np.where(pinned >= 0, pinned, existing)
+        churn = params.churn_budget > 0 and bool(commitments.existing)
+        cand = build_candidates(
+            enc,
+            params,
+            forbidden=sorted(commitments.forbidden),
+            existing=existing if churn else np.full(enc.n_elders, -1, dtype=np.int64),
+            nearest=nearest.result(),
+        )
     plan = make_plan(enc, cand, pinned if churn else kept_and_pinned, params.street_floor)
     if churn:
         free = _model(enc, cand, plan, bonus=break_units(params), monolithic=monolithic)
