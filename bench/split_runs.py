@@ -361,8 +361,8 @@ async def main_async(scale: float, fresh: bool, worker_counts: list[int]) -> int
     flush = ArqRunner(REDIS)  # the bench's own Redis database: no job ids of earlier attempts
     await (await flush._connected()).flushdb()
     await flush.close()
+    await asyncio.to_thread(upgrade, url)  # a reused database may predate a migration
     if created:
-        await asyncio.to_thread(upgrade, url)
         clock = time.perf_counter()
         await _load(f"postgresql://postgres@127.0.0.1/{name}", streets, elders, volunteers, 2026)
         took = time.perf_counter() - clock
@@ -396,8 +396,9 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="share of the city (0.2: a fifth)")
     parser.add_argument("--fresh", action="store_true", help="drop and reload the database")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--load-only", action="store_true", help="load the city, run nothing")
     args = parser.parse_args()
-    return asyncio.run(main_async(args.scale, args.fresh, args.workers))
+    return asyncio.run(main_async(args.scale, args.fresh, [] if args.load_only else args.workers))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from jobs import metrics
 from jobs import run_lifecycle as lifecycle
 from jobs.pairing_data import ScopeData, load_scope
 from jobs.pairing_problem import build_problem, run_metrics
-from jobs.partition import partition_filter
+from jobs.partition import load_share
 from jobs.split_runs import PARTITION, SPLIT, execute_split, scope_streets
 from models.base import utcnow
 from models.db import SessionFactory
@@ -39,20 +39,14 @@ async def _execute(factory: SessionFactory, run: MatchingRun) -> None:
     today = date.today()
     split_of = params.get(PARTITION)  # a street run of a split run
     async with factory() as session:
+        share = await load_share(session, int(split_of), run.scope_ids[0]) if split_of else None
         data = await load_scope(
             session,
             run.scope,
             list(run.scope_ids),
             max_distance_m=distance,
             today=today,
-            volunteer_filter=partition_filter(
-                street=run.scope_ids[0],
-                streets=list(split_of),
-                max_distance_m=distance,
-                today=today,
-            )
-            if split_of
-            else None,
+            share=share,
         )
     await lifecycle.progress(
         factory,

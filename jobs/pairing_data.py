@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -162,10 +161,13 @@ async def _weekly_slots(session: AsyncSession, owner: Any, owners: Owners) -> di
     return slots
 
 
-VolunteerFilter = Callable[[AsyncSession, list[Any], "Owners"], Awaitable[dict[int, int | None]]]
-"""Given the volunteer rows within reach (id, capacity, home and work coordinates) and the same
-volunteers as :class:`Owners` (for set-based queries), the ids to keep, each with a cap on the
-capacity this run may use (None: no cap)."""
+@dataclass(frozen=True)
+class VolunteerShare:
+    """The volunteers one street's run of a split run may use (``jobs.partition``), with caps
+    on the capacity of those whose capacity is shared between streets."""
+
+    ids: list[int]
+    caps: dict[int, int]
 
 
 async def load_scope(
@@ -175,10 +177,10 @@ async def load_scope(
     *,
     max_distance_m: int,
     today: date,
-    volunteer_filter: VolunteerFilter | None = None,
+    share: VolunteerShare | None = None,
 ) -> ScopeData:
-    """Everything a run needs about its scope, in set-based queries; ``volunteer_filter``
-    narrows the volunteers before their details are read (a split run's street runs)."""
+    """Everything a run needs about its scope, in set-based queries; with ``share`` (a split
+    run's street run) only those volunteers, instead of every one within reach."""
     communities = await community_ids(session, scope, ids)
     street_of = dict(
         (
@@ -293,7 +295,7 @@ async def load_scope(
         elders,
         {v for _, v in existing} | {v for _, v in pins},
         max_distance_m,
-        volunteer_filter,
+        share,
     )
     names = dict(
         (
@@ -313,9 +315,10 @@ async def _load_volunteers(
     elders: list[ElderRow],
     must: set[int],
     max_distance_m: int,
-    volunteer_filter: VolunteerFilter | None = None,
+    share: VolunteerShare | None = None,
 ) -> list[VolunteerRow]:
-    """Active volunteers whose home or workplace lies within reach of the scope's elders."""
+    """Active volunteers whose home or workplace lies within reach of the scope's elders (or,
+    given a ``share``, those volunteers)."""
     if not elders:
         return []
     margin_lat = max_distance_m / METRES_PER_DEGREE
@@ -344,24 +347,30 @@ async def _load_volunteers(
         col(Volunteer.vetted),
         col(Volunteer.capacity),
     )
-    connection = await session.connection()
-    rows = list((await connection.execute(sa.select(*columns).where(*usable, near))).all())
-    # Volunteers of standing pairs and pins take part wherever they live now.
-    found = {int(v.id) for v in rows}
-    elsewhere = sorted(must - found)
-    if elsewhere:
-        rows += await rows_in_chunks(
+    caps: dict[int, int] = {}
+    if share is not None:
+        rows = await rows_in_chunks(
             session,
             lambda chunk: sa.select(*columns).where(*usable, col(Volunteer.id).in_(chunk)),
-            elsewhere,
+            share.ids,
         )
-    rows.sort(key=lambda v: int(v.id))
-    owners = Owners(sa.select(col(Volunteer.id)).where(*usable, near), elsewhere)
-    caps: dict[int, int | None] = {}
-    if volunteer_filter is not None:
-        caps = await volunteer_filter(session, rows, owners)
-        rows = [v for v in rows if v.id in caps]
+        rows.sort(key=lambda v: int(v.id))
         owners = Owners(sa.select(col(Volunteer.id)).where(sa.false()), [v.id for v in rows])
+        caps = share.caps
+    else:
+        connection = await session.connection()
+        rows = list((await connection.execute(sa.select(*columns).where(*usable, near))).all())
+        # Volunteers of standing pairs and pins take part wherever they live now.
+        found = {int(v.id) for v in rows}
+        elsewhere = sorted(must - found)
+        if elsewhere:
+            rows += await rows_in_chunks(
+                session,
+                lambda chunk: sa.select(*columns).where(*usable, col(Volunteer.id).in_(chunk)),
+                elsewhere,
+            )
+        rows.sort(key=lambda v: int(v.id))
+        owners = Owners(sa.select(col(Volunteer.id)).where(*usable, near), elsewhere)
     # Pairs with elders outside the scope use up capacity this run cannot give away.
     elder_ids = {e.id for e in elders}
     busy: dict[int, int] = defaultdict(int)

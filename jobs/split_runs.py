@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from jobs import run_lifecycle as lifecycle
+from jobs.partition import partition, store_shares
 from jobs.runner import CURRENT_RUNNER
 from matching.metrics import gini
 from models.base import utcnow
@@ -40,8 +42,8 @@ from models.volunteer import Volunteer
 
 SPLIT = "split_by_street"
 """Run parameter: fan the run out into one run per street."""
-PARTITION = "partition_streets"
-"""A street run's parameter: the streets of its split run (for the volunteer partition)."""
+PARTITION = "split_of"
+"""A street run's parameter: its split run's id (whose volunteer shares it reads)."""
 POLL_S = 1.0
 
 
@@ -90,14 +92,31 @@ async def _standing_pairs(factory: SessionFactory, streets: list[int]) -> dict[i
 async def _street_runs(
     factory: SessionFactory, parent: MatchingRun, streets: list[int]
 ) -> list[MatchingRun]:
-    """The parent's street runs, created on its first execution."""
+    """The parent's street runs, with the volunteers' shares, created on its first execution
+    (a later execution finds them)."""
+    assert parent.id is not None
+    async with factory() as session:
+        existing = list(
+            (
+                await session.execute(
+                    sa.select(MatchingRun)
+                    .where(col(MatchingRun.parent_id) == parent.id)
+                    .order_by(col(MatchingRun.id))
+                )
+            ).scalars()
+        )
+    if existing:
+        return existing
     params: dict[str, Any] = {k: v for k, v in parent.params.items() if k != SPLIT}
+    distance = int(params.get("max_distance_m", 1500))
     standing = await _standing_pairs(factory, streets)
     budgets = share_budget(
         int(params.get("churn_budget", 0)), [standing.get(s, 0) for s in streets]
     )
     children = []
     async with transaction(factory) as session:
+        shares = await partition(session, streets, max_distance_m=distance, today=date.today())
+        await store_shares(session, parent.id, shares)
         for street, budget in zip(streets, budgets, strict=True):
             child, _ = await runs.start(
                 session,
@@ -106,7 +125,7 @@ async def _street_runs(
                 project=parent.project,
                 scope=RunScope.STREETS,
                 scope_ids=[street],
-                params={**params, "churn_budget": budget, PARTITION: streets},
+                params={**params, "churn_budget": budget, PARTITION: parent.id},
                 seed=parent.seed,
                 parent_id=parent.id,
             )

@@ -16,7 +16,13 @@ from models.lifecycle import (
     HouseholdReview,
     VerificationCheck,
 )
-from models.matching_run import MatchingRun, PairProposal, PairRule, UnpairedElder
+from models.matching_run import (
+    MatchingRun,
+    PairProposal,
+    PairRule,
+    SplitShare,
+    UnpairedElder,
+)
 from models.pair import Pair
 from models.policy import PolicyParameter
 from models.schedule import ScheduleSlot
@@ -59,6 +65,7 @@ __all__ = [
     "Person",
     "PolicyParameter",
     "ScheduleSlot",
+    "SplitShare",
     "Station",
     "Street",
     "UnpairedElder",

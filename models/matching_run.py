@@ -92,3 +92,18 @@ class UnpairedElder(Table, table=True):
     reason: str = Field(max_length=48)
     detail: str = Field(default="", max_length=500)
     suggestion: str = Field(default="", max_length=500)
+
+
+class SplitShare(Table, table=True):
+    """The volunteers one street's run of a split run may use, decided once by the split run
+    (``jobs.partition``): ids packed as little-endian int64, and the capacity caps of volunteers
+    whose capacity is shared between streets."""
+
+    __tablename__ = "split_share"
+    __table_args__ = (sa.UniqueConstraint("run_id", "street_id"),)
+
+    run_id: int = Field(foreign_key="matching_run.id", index=True, ondelete="CASCADE")
+    street_id: int = Field(foreign_key="street.id")
+    volunteer_ids: bytes = Field(sa_type=sa.LargeBinary)
+    caps: dict[str, int] = Field(default_factory=dict, sa_type=sa.JSON)
+    """Volunteer id (as text, JSON keys are) -> the most of their capacity this street uses."""
