@@ -362,6 +362,14 @@ async def main_async(scale: float, fresh: bool, worker_counts: list[int]) -> int
     await (await flush._connected()).flushdb()
     await flush.close()
     await asyncio.to_thread(upgrade, url)  # a reused database may predate a migration
+    if not created:  # runs an interrupted earlier bench left behind would be resumed first
+        conn = await asyncpg.connect(f"postgresql://postgres@127.0.0.1/{name}")
+        try:
+            await conn.execute(
+                "UPDATE matching_run SET status = 'cancelled' WHERE status IN ('queued', 'running')"
+            )
+        finally:
+            await conn.close()
     if created:
         clock = time.perf_counter()
         await _load(f"postgresql://postgres@127.0.0.1/{name}", streets, elders, volunteers, 2026)

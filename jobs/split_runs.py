@@ -33,7 +33,7 @@ from models.base import utcnow
 from models.commands import runs
 from models.db import SessionFactory, transaction
 from models.elder import Elder
-from models.enums import PairStatus, RunScope, RunStatus
+from models.enums import PairStatus, ProposalStatus, RunScope, RunStatus
 from models.geo import Community, Street
 from models.matching_run import MatchingRun, PairProposal, UnpairedElder
 from models.pair import Pair
@@ -217,71 +217,27 @@ async def _gather(
                 f"{len(failed)} of {len(children)} street runs did not succeed: {names}. "
                 "Start the run again (a new key) to retry them."
             )
-        proposals = (
-            (
-                await session.execute(
-                    sa.select(PairProposal).where(col(PairProposal.run_id).in_(ids))
-                )
-            )
-            .scalars()
-            .all()
-        )
-        unpaired = (
-            (
-                await session.execute(
-                    sa.select(UnpairedElder).where(col(UnpairedElder.run_id).in_(ids))
-                )
-            )
-            .scalars()
-            .all()
-        )
-    load = Counter(p.volunteer_id for p in proposals)
+    children_runs = col(PairProposal.run_id).in_(ids)
     async with factory() as session:
-        capacity = dict(
-            (
-                await session.execute(
-                    sa.select(col(Volunteer.id), col(Volunteer.capacity)).where(
-                        col(Volunteer.id).in_(list(load))
-                    )
+        over = (
+            await session.execute(
+                sa.select(sa.func.count()).select_from(
+                    sa.select(col(PairProposal.volunteer_id))
+                    .join(Volunteer, col(Volunteer.id) == col(PairProposal.volunteer_id))
+                    .where(children_runs)
+                    .group_by(col(PairProposal.volunteer_id), col(Volunteer.capacity))
+                    .having(sa.func.count() > col(Volunteer.capacity))
+                    .subquery()
                 )
-            ).all()
-        )
-    over = [v for v, n in load.items() if n > capacity.get(v, 0)]
+            )
+        ).scalar_one()
     if over:  # the partition makes this impossible unless the data changed mid-run
         raise RuntimeError(
-            f"{len(over)} volunteers were proposed beyond their capacity by the street runs "
+            f"{over} volunteers were proposed beyond their capacity by the street runs "
             "together (the data changed while the run worked); start the run again."
         )
-    now = utcnow()
-    skip = {"id", "run_id", "created_at", "updated_at"}
-    proposal_rows = [
-        {
-            **{k: v for k, v in p.model_dump().items() if k not in skip},
-            "run_id": run_id,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for p in proposals
-    ]
-    unpaired_rows = [
-        {
-            **{k: v for k, v in u.model_dump().items() if k not in skip},
-            "run_id": run_id,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for u in unpaired
-    ]
-    elder_ids = sorted({p.elder_id for p in proposals} | {u.elder_id for u in unpaired})
     async with lifecycle.finishing(factory, MatchingRun, run_id) as (session, run):
-        await lifecycle.replace_results(
-            session,
-            run_id,
-            [(PairProposal, proposal_rows), (UnpairedElder, unpaired_rows)],
-            proposals=PairProposal,
-            subject="elder_id",
-            subjects=elder_ids,
-        )
+        pairs = await _copy_results(session, run_id, ids)
         statuses = Counter(c.solver_status or "UNKNOWN" for c in children)
         run.solver_status = (
             "OPTIMAL"
@@ -293,9 +249,36 @@ async def _gather(
             timings={"wait_s": wait_s, "gather_s": time.perf_counter() - clock},
         )
         run.progress_message = (
-            f"{len(proposal_rows)} pairs, {len(unpaired_rows)} elders unpaired, "
-            f"{len(children)} street runs"
+            f"{pairs[0]} pairs, {pairs[1]} elders unpaired, {len(children)} street runs"
         )
+
+
+async def _copy_results(session: Any, run_id: int, ids: list[int]) -> tuple[int, int]:
+    """The street runs' proposals and explanations copied into the split run by
+    INSERT ... SELECT (no rows through Python: a city has hundreds of thousands); the street
+    runs' open proposals give way to the copies. Returns (pairs, unpaired)."""
+    now = utcnow()
+    counts = []
+    for model in (PairProposal, UnpairedElder):
+        table: Any = model.__table__  # type: ignore[union-attr]
+        await session.execute(sa.delete(table).where(table.c.run_id == run_id))
+        copied = [c for c in table.c if c.name not in ("id", "run_id", "created_at", "updated_at")]
+        source = sa.select(
+            *copied,
+            sa.literal(run_id).label("run_id"),
+            sa.literal(now, type_=table.c.created_at.type).label("created_at"),
+            sa.literal(now, type_=table.c.updated_at.type).label("updated_at"),
+        ).where(table.c.run_id.in_(ids))
+        names = [c.name for c in copied] + ["run_id", "created_at", "updated_at"]
+        result = await session.execute(sa.insert(table).from_select(names, source))
+        counts.append(int(result.rowcount))
+    proposals: Any = PairProposal.__table__  # type: ignore[attr-defined]
+    await session.execute(
+        sa.update(proposals)
+        .where(proposals.c.run_id.in_(ids), proposals.c.status == ProposalStatus.PROPOSED.value)
+        .values(status=ProposalStatus.SUPERSEDED.value, updated_at=now)
+    )
+    return counts[0], counts[1]
 
 
 def combined_metrics(parts: list[dict[str, Any]], *, timings: dict[str, float]) -> dict[str, Any]:
