@@ -29,7 +29,7 @@ from api.nodes import from_row
 from api.pagination import Connection, paginate
 from api.scalars import Money
 from models.commands import lifecycle
-from models.enums import CheckResult, ReviewOutcome
+from models.enums import ApplicationState, CheckResult, ReviewOutcome
 from models.household import Household
 from models.lifecycle import (
     AssistanceApplication,
@@ -288,24 +288,20 @@ async def _record(session: AsyncSession, data: VerificationChecksRecordInput) ->
     )
 
 
-async def _withdraw(session: AsyncSession, data: AssistanceApplicationDecisionInput) -> Any:
-    return await lifecycle.withdraw_application(
-        session,
-        decode_id(data.id, "AssistanceApplication"),
-        decided_on=data.decided_on or date.today(),
-        reason=data.reason,
-        expected_version=data.expected_version,
-    )
+def _closing(state: ApplicationState) -> Any:
+    """The action of the mutation that closes an application as ``state``."""
 
+    async def close(session: AsyncSession, data: AssistanceApplicationDecisionInput) -> Any:
+        return await lifecycle.close_application(
+            session,
+            decode_id(data.id, "AssistanceApplication"),
+            state,
+            decided_on=data.decided_on or date.today(),
+            reason=data.reason,
+            expected_version=data.expected_version,
+        )
 
-async def _refuse(session: AsyncSession, data: AssistanceApplicationDecisionInput) -> Any:
-    return await lifecycle.refuse_application(
-        session,
-        decode_id(data.id, "AssistanceApplication"),
-        decided_on=data.decided_on or date.today(),
-        reason=data.reason,
-        expected_version=data.expected_version,
-    )
+    return close
 
 
 async def _enrol(session: AsyncSession, data: HouseholdEnrolInput) -> Any:
@@ -364,14 +360,14 @@ class LifecycleMutation:
         AssistanceApplicationNode,
         AssistanceApplicationPayload,
         AssistanceApplicationDecisionInput,
-        _withdraw,
+        _closing(ApplicationState.WITHDRAWN),
         description="The household withdraws its open application.",
     )
     assistance_application_refuse = mutation(
         AssistanceApplicationNode,
         AssistanceApplicationPayload,
         AssistanceApplicationDecisionInput,
-        _refuse,
+        _closing(ApplicationState.REFUSED),
         description="Refuse an open application (a reason is required).",
     )
     household_enrol = mutation(

@@ -5,9 +5,8 @@ to do; every change of status or benefit is a history row with who, when and why
 
 from models.commands.lifecycle.applications import (
     apply_for_assistance,
+    close_application,
     enrol,
-    refuse_application,
-    withdraw_application,
 )
 from models.commands.lifecycle.checks import CheckEntry, import_source, record_checks
 from models.commands.lifecycle.overview import ReviewCounts, overdue_on, review_counts
@@ -21,14 +20,13 @@ __all__ = [
     "ReviewCounts",
     "apply_for_assistance",
     "change_status",
+    "close_application",
     "enrol",
     "exit_household",
     "generate_due_reviews",
     "import_source",
     "overdue_on",
     "record_checks",
-    "refuse_application",
     "review_counts",
     "review_household",
-    "withdraw_application",
 ]

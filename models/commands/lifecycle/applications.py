@@ -141,15 +141,19 @@ async def apply_for_assistance(
     return application
 
 
-async def _decide(
+async def close_application(
     session: AsyncSession,
     application_id: int,
     state: ApplicationState,
     *,
     decided_on: date,
     reason: str | None,
-    expected_version: int | None,
+    expected_version: int | None = None,
 ) -> AssistanceApplication:
+    """Close an open application: WITHDRAWN by the household (a reason is optional) or
+    REFUSED by the bureau (the reason is required)."""
+    if state not in (ApplicationState.WITHDRAWN, ApplicationState.REFUSED):
+        raise ValueError(f"an application is closed as withdrawn or refused, not {state.value}")
     application = await locked_application(
         session, application_id, expected_version=expected_version
     )
@@ -174,44 +178,6 @@ async def _decide(
     session.add(application)
     await session.flush()
     return application
-
-
-async def withdraw_application(
-    session: AsyncSession,
-    application_id: int,
-    *,
-    decided_on: date,
-    reason: str | None,
-    expected_version: int | None = None,
-) -> AssistanceApplication:
-    """The household withdraws its open application (a reason is optional)."""
-    return await _decide(
-        session,
-        application_id,
-        ApplicationState.WITHDRAWN,
-        decided_on=decided_on,
-        reason=reason,
-        expected_version=expected_version,
-    )
-
-
-async def refuse_application(
-    session: AsyncSession,
-    application_id: int,
-    *,
-    decided_on: date,
-    reason: str | None,
-    expected_version: int | None = None,
-) -> AssistanceApplication:
-    """The bureau refuses an open application (the reason is required)."""
-    return await _decide(
-        session,
-        application_id,
-        ApplicationState.REFUSED,
-        decided_on=decided_on,
-        reason=reason,
-        expected_version=expected_version,
-    )
 
 
 def _unverified(checks: list[VerificationCheck]) -> list[Problem]:
