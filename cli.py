@@ -1,4 +1,4 @@
-"""The ``bangfu`` console script: serve, migrate, demo, export-schema."""
+"""The ``bangfu`` console script: serve, migrate, demo, export-schema, users."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from settings import Settings
+from settings import Settings, UnsafeSettingsError
 
 log = logging.getLogger("bangfu")
 
@@ -51,6 +51,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_app
 
+    try:
+        settings.check_safe_to_serve()  # before migrating: refuse early, in plain words
+    except UnsafeSettingsError as exc:
+        print(f"serve: {exc}", file=sys.stderr)
+        return 2
     if args.host is not None:
         settings.host = args.host
     if args.port is not None:
@@ -150,6 +155,22 @@ def cmd_verification_import(args: argparse.Namespace, settings: Settings) -> int
     from jobs.cli_verification import import_checks_from_cli
 
     return import_checks_from_cli(settings, args.file)
+
+
+def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
+    """Create an account (the first district administrator, a service account...)."""
+    from jobs.cli_users import UserOptions, create_user_from_cli
+
+    options = UserOptions(
+        username=args.username,
+        role=args.role,
+        display_name=args.display_name,
+        street=args.street,
+        station_id=args.station,
+        volunteer_id=args.volunteer,
+        password_stdin=args.password_stdin,
+    )
+    return asyncio.run(create_user_from_cli(settings, options))
 
 
 def cmd_export_schema(args: argparse.Namespace, _settings: Settings) -> int:
@@ -254,6 +275,27 @@ def build_parser() -> argparse.ArgumentParser:
         "file", help="CSV with columns application_id,item,result,checked_on,note"
     )
     verification_import.set_defaults(func=cmd_verification_import)
+
+    users = sub.add_parser("users", help="accounts")
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    users_create = users_sub.add_parser(
+        "create", help="create an account; asks for its password (not for service accounts)"
+    )
+    users_create.add_argument("--username", required=True, help="what the person signs in with")
+    users_create.add_argument(
+        "--role",
+        required=True,
+        help="district_admin, civil_affairs, street_staff, station_coordinator, social_worker, "
+        "charity_officer, auditor, volunteer or service",
+    )
+    users_create.add_argument("--display-name", help="the name shown (default: the username)")
+    users_create.add_argument("--street", help="street_staff: the street's name or id")
+    users_create.add_argument("--station", type=int, help="station_coordinator: the station id")
+    users_create.add_argument("--volunteer", type=int, help="volunteer: the volunteer id")
+    users_create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    users_create.set_defaults(func=cmd_users_create)
 
     worker = sub.add_parser("worker", help="run background jobs from Redis (BANGFU_REDIS_URL)")
     worker.set_defaults(func=cmd_worker)

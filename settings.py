@@ -8,10 +8,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./bangfu.db"
+DEFAULT_SECRET_KEY = "bangfu-development-secret-key-not-for-production"  # noqa: S105
+"""Signs tokens on a laptop; the service refuses to start with it in production."""
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class UnsafeSettingsError(ValueError):
+    """A setting that must never reach production did (the development secret key)."""
 
 
 class Settings(BaseSettings):
@@ -62,9 +69,28 @@ class Settings(BaseSettings):
     """The district's policy file (TOML, see ``assessment/policy_default.toml``); unset: the
     packaged default. Loaded into the database when none is stored yet; later edits go in with
     ``bangfu policy import FILE`` or the ``policyChange`` mutation."""
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    """Signs access tokens and keys the hashes of API keys: at least 32 random characters in
+    production (``python -c "import secrets; print(secrets.token_urlsafe(48))"``). Changing it
+    ends every access token (clients refresh theirs) and invalidates every API key."""
+    access_token_minutes: int = Field(default=15, ge=1, le=60)
+    refresh_token_days: int = Field(default=14, ge=1, le=90)
     resume_runs: bool = True
     """On start, enqueue the runs a stopped process left queued or running: the server does it
     when it runs jobs itself (no Redis), each worker does it when Redis is configured."""
+
+    def check_safe_to_serve(self) -> None:
+        """Raise :class:`UnsafeSettingsError` when production would run with a guessable key."""
+        if self.environment != "production":
+            return
+        key = self.secret_key.get_secret_value()
+        if key == DEFAULT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+            raise UnsafeSettingsError(
+                "BANGFU_SECRET_KEY is the development default or shorter than "
+                f"{MIN_SECRET_KEY_LENGTH} characters: anyone could sign tokens with it. Set it to "
+                "a long random value, e.g. the output of "
+                '`python -c "import secrets; print(secrets.token_urlsafe(48))"`, and start again.'
+            )
 
     @property
     def graphiql(self) -> bool:

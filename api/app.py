@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api.authentication import authenticate_request
 from api.context import Context
 from api.loaders import Loaders
 from api.metrics import HttpMetrics
@@ -47,7 +48,14 @@ class BangfuGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        set_actor("api:anonymous")  # the signed-in user once accounts exist (access issue)
+        principal, problem = await authenticate_request(
+            request.headers, self.settings, self.factory
+        )
+        set_actor(principal.actor)  # "user:<username>", or "api:anonymous"
+        if problem is not None and isinstance(response, Response):
+            response.headers["WWW-Authenticate"] = (
+                f'Bearer error="invalid_token", error_description="{problem}"'
+            )
         return Context(
             request=request,
             response=response,
@@ -55,11 +63,17 @@ class BangfuGraphQL(GraphQL[Context, None]):
             session_factory=self.factory,
             loaders=Loaders(self.factory),
             runner=self.runner,
+            user=principal,
+            credential_problem=problem,
         )
 
 
 def create_app(settings: Settings) -> Starlette:
-    """Build the app for ``settings``; the engine is disposed when the app shuts down."""
+    """Build the app for ``settings``; the engine is disposed when the app shuts down.
+
+    Raises :class:`settings.UnsafeSettingsError` in production with the development secret key.
+    """
+    settings.check_safe_to_serve()
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     factory = make_session_factory(engine)
     runner = make_runner(settings, factory)

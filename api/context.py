@@ -1,4 +1,4 @@
-"""The per-request context: settings, sessions, loaders, and (later) the user."""
+"""The per-request context: settings, sessions, loaders, and who is asking."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as _Info
 
+from access.principal import ANONYMOUS, CredentialProblem, Principal
 from api.loaders import Loaders
 from jobs.runner import JobRunner
 from models.db import SessionFactory
@@ -18,7 +19,8 @@ from settings import Settings
 
 @dataclass
 class Context:
-    """What every resolver may use. ``user`` is filled by authentication (access issue)."""
+    """What every resolver may use. ``user`` is who is asking (``api.authentication``);
+    ``credential_problem`` says why credentials that were sent left the request anonymous."""
 
     request: Request | WebSocket
     response: Response | WebSocket | None
@@ -26,7 +28,8 @@ class Context:
     session_factory: SessionFactory
     loaders: Loaders
     runner: JobRunner
-    user: Any = None
+    user: Principal = ANONYMOUS
+    credential_problem: CredentialProblem | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 

@@ -26,6 +26,7 @@ from api.allocation import (
     AllocationRunNode,
 )
 from api.assessment import AssessmentMutation, AssessmentQuery, NeedAssessmentNode
+from api.auth import AuthMutation, AuthQuery
 from api.context import Info
 from api.elders import ElderMutation, ElderNode, ElderQuery, PairNode
 from api.entity import Entity
@@ -128,6 +129,7 @@ async def _resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[relay.Nod
 
 @strawberry.type
 class Query(
+    AuthQuery,
     GeoQuery,
     StationQuery,
     VolunteerQuery,
@@ -158,6 +160,7 @@ class Query(
 
 @strawberry.type
 class Mutation(
+    AuthMutation,
     GeoMutation,
     StationMutation,
     VolunteerMutation,

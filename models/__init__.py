@@ -28,6 +28,7 @@ from models.policy import PolicyParameter
 from models.schedule import ScheduleSlot
 from models.station import Station
 from models.statistics import WeeklyStatistics
+from models.user import ApiKey, RefreshToken, User
 from models.volunteer import (
     Volunteer,
     VolunteerAvailability,
@@ -40,6 +41,7 @@ __all__ = [
     "AllocationOutcome",
     "AllocationProposal",
     "AllocationRun",
+    "ApiKey",
     "AssistanceApplication",
     "AssistanceRequest",
     "BenefitChange",
@@ -64,11 +66,13 @@ __all__ = [
     "PairRule",
     "Person",
     "PolicyParameter",
+    "RefreshToken",
     "ScheduleSlot",
     "SplitShare",
     "Station",
     "Street",
     "UnpairedElder",
+    "User",
     "VerificationCheck",
     "Volunteer",
     "VolunteerAvailability",

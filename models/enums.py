@@ -296,3 +296,26 @@ class ReviewOutcome(enum.StrEnum):
     """Still eligible; the benefit was recomputed from today's members and policy."""
     EXITED = "exited"
     """No longer eligible; the household left assistance."""
+
+
+class Role(enum.StrEnum):
+    """What a user account is for; the scoped roles carry their scope (street, station, self)."""
+
+    DISTRICT_ADMIN = "district_admin"
+    """The district's administrator: everything, including accounts."""
+    CIVIL_AFFAIRS = "civil_affairs"
+    """Civil-affairs staff of the district (民政): the whole district."""
+    STREET_STAFF = "street_staff"
+    """Staff of one street (街道): that street; the account names it."""
+    STATION_COORDINATOR = "station_coordinator"
+    """Coordinator of one volunteer station: the station and its community."""
+    SOCIAL_WORKER = "social_worker"
+    """A social worker: the cases assigned to them."""
+    CHARITY_OFFICER = "charity_officer"
+    """An officer of the charity association: funds, requests and grants."""
+    AUDITOR = "auditor"
+    """Reads everything, changes nothing; reads the access log."""
+    VOLUNTEER = "volunteer"
+    """A volunteer: their own profile, pairs and service records; the account names them."""
+    SERVICE = "service"
+    """A machine account (scheduled jobs, integrations): signs in with API keys only."""

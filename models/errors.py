@@ -21,6 +21,10 @@ class ErrorCode(enum.StrEnum):
     """Someone else changed the object since you read it (stale ``expectedVersion``)."""
     INVALID_STATE = "invalid_state"
     """The object's current state does not allow this change."""
+    UNAUTHENTICATED = "unauthenticated"
+    """Wrong credentials, or a session that ended: sign in (again)."""
+    FORBIDDEN = "forbidden"
+    """Signed in, but your role may not do this."""
 
 
 @dataclass(frozen=True, slots=True)

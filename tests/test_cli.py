@@ -39,11 +39,16 @@ SUBCOMMAND_OPTIONS = {
     "policy": ["import"],
     "benefits": ["recompute"],
     "verification": ["import"],
+    "users": ["create"],
 }
 
 
 def run_bangfu(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed console script (not ``python -m``: the entry point is under test)."""
     assert BANGFU.exists(), f"{BANGFU} is missing: install the project (make install)"
@@ -53,6 +58,7 @@ def run_bangfu(
         env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
+        input=stdin,
         timeout=timeout,
         check=False,
     )
@@ -77,6 +83,48 @@ def test_each_command_has_help(command: str, capsys: pytest.CaptureFixture[str])
     assert out.startswith(f"usage: bangfu {command}")
     for option in SUBCOMMAND_OPTIONS[command]:
         assert option in out
+
+
+def test_users_create_help_names_its_options_and_every_role(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from models.enums import Role
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["users", "create", "--help"])
+
+    assert exited.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for option in ["--username", "--role", "--display-name", "--street", "--station"]:
+        assert option in out
+    for option in ["--volunteer", "--password-stdin"]:
+        assert option in out
+    for role in Role:
+        assert role.value in out
+
+
+def test_users_create_makes_an_account_from_a_script(tmp_path: Path) -> None:
+    database = tmp_path / "users.db"
+    env = {"BANGFU_DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
+    assert run_bangfu("migrate", cwd=tmp_path, env=env).returncode == 0
+    create = ["users", "create", "--username", "admin", "--role", "district_admin"]
+
+    made = run_bangfu(
+        *create, "--password-stdin", cwd=tmp_path, env=env, stdin="s3cret pass phrase\n"
+    )
+    weak = run_bangfu(*create, "--password-stdin", cwd=tmp_path, env=env, stdin="short\n")
+    bad_role = run_bangfu("users", "create", "--username", "x", "--role", "king", cwd=tmp_path)
+
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["role"] == "district_admin"
+    assert weak.returncode == 1
+    assert "refused: password: must be at least 12 characters" in weak.stderr
+    assert bad_role.returncode == 1
+    assert "--role must be one of district_admin" in bad_role.stderr
+    hashes = sqlite_rows(database, "SELECT password_hash FROM app_user")
+    assert len(hashes) == 1
+    assert hashes[0].startswith("$argon2id$")
+    assert "s3cret" not in database.read_bytes().decode("latin-1")
 
 
 def test_an_unknown_command_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -162,3 +210,17 @@ def test_match_and_allocate_run_from_the_command_line(tmp_path: Path) -> None:
     bad_year = run_bangfu("allocate", "--year", "1999", cwd=tmp_path, env=env)
     assert bad_year.returncode == 2
     assert "year" in bad_year.stderr
+
+
+def test_serve_in_production_refuses_the_development_key(tmp_path: Path) -> None:
+    database = tmp_path / "never.db"
+    env = {
+        "BANGFU_ENVIRONMENT": "production",
+        "BANGFU_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+    }
+
+    refused = run_bangfu("serve", cwd=tmp_path, env=env)
+
+    assert refused.returncode == 2
+    assert "BANGFU_SECRET_KEY is the development default" in refused.stderr
+    assert not database.exists()  # refused before migrating anything

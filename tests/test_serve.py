@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from api.app import create_app
 from settings import Settings
@@ -134,6 +135,7 @@ async def test_graphiql_only_in_development_with_debug(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}",
         environment=environment,
         debug=debug,
+        secret_key=SecretStr("a test key: production refuses the development default"),
     )
     client, app = asgi_client(settings)
     try:
