@@ -98,6 +98,7 @@ def test_review_due_runs_daily_at_one_by_default() -> None:
     assert {s.name: s.spec for s in plan} == {
         "nightly_rematch": "daily 02:00",
         "review_due": "daily 01:00",
+        "weekly_statistics": "weekly mon 03:00",
     }
 
 
