@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -310,6 +311,23 @@ async def load_scope(
     return ScopeData(elders, volunteers, existing, pins, forbidden, clean_names)
 
 
+def within_reach(
+    lats: Sequence[float], lons: Sequence[float], max_distance_m: int
+) -> Callable[[Any, Any], Any]:
+    """A SQL condition on (latitude, longitude) columns: inside the bounding box of the points
+    widened by ``max_distance_m`` (a cheap pre-filter; distances are judged later)."""
+    margin_lat = max_distance_m / METRES_PER_DEGREE
+    mid = math.radians(sum(lats) / len(lats))
+    margin_lon = margin_lat / max(math.cos(mid), 0.01)
+    lat0, lat1 = min(lats) - margin_lat, max(lats) + margin_lat
+    lon0, lon1 = min(lons) - margin_lon, max(lons) + margin_lon
+
+    def inside(lat: Any, lon: Any) -> Any:
+        return sa.and_(lat.between(lat0, lat1), lon.between(lon0, lon1))
+
+    return inside
+
+
 async def _load_volunteers(
     session: AsyncSession,
     elders: list[ElderRow],
@@ -321,16 +339,9 @@ async def _load_volunteers(
     given a ``share``, those volunteers)."""
     if not elders:
         return []
-    margin_lat = max_distance_m / METRES_PER_DEGREE
-    mid = math.radians(sum(e.latitude for e in elders) / len(elders))
-    margin_lon = margin_lat / max(math.cos(mid), 0.01)
-    lat0 = min(e.latitude for e in elders) - margin_lat
-    lat1 = max(e.latitude for e in elders) + margin_lat
-    lon0 = min(e.longitude for e in elders) - margin_lon
-    lon1 = max(e.longitude for e in elders) + margin_lon
-
-    def inside(lat: Any, lon: Any) -> Any:
-        return sa.and_(lat.between(lat0, lat1), lon.between(lon0, lon1))
+    inside = within_reach(
+        [e.latitude for e in elders], [e.longitude for e in elders], max_distance_m
+    )
 
     usable = (col(Volunteer.active), col(Volunteer.capacity) > 0)
     near = sa.or_(

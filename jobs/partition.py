@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from assessment.categories import born_by
-from jobs.pairing_data import VolunteerShare
+from jobs.pairing_data import VolunteerShare, within_reach
 from matching.geo import Projection, haversine_many
 from models.base import utcnow
 from models.elder import ELDER_MIN_AGE, Elder
@@ -166,12 +166,7 @@ async def partition(
         e[:, 3].astype(np.int64),
     )
     primary, per_street = await _ties(session, in_streets)
-    margin = max_distance_m / 111_000 * 1.5
-    lat0, lat1 = float(elders[1].min()) - margin, float(elders[1].max()) + margin
-    lon0, lon1 = float(elders[2].min()) - 2 * margin, float(elders[2].max()) + 2 * margin
-
-    def inside(lat: Any, lon: Any) -> Any:
-        return sa.and_(lat.between(lat0, lat1), lon.between(lon0, lon1))
+    inside = within_reach(elders[1].tolist(), elders[2].tolist(), max_distance_m)
 
     volunteers = await _rows(
         session,

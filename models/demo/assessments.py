@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from assessment import (
@@ -33,6 +34,7 @@ from assessment.categories import (
     member_categories,
     member_counts,
 )
+from models.commands.benefits import member_facts
 from models.demo.common import Ids, Row, chance
 from models.enums import AssistanceStatus
 
@@ -48,16 +50,7 @@ _INCOME = {  # fen per person per month: (low, high) by status
 
 
 def _facts(person: Row) -> MemberFacts:
-    category = person["identity_category"]
-    return MemberFacts(
-        gender=str(person["gender"]),
-        birth_date=person["birth_date"],
-        disability_grade=person["disability_grade"],
-        serious_illness=person["serious_illness"],
-        student=person["student"],
-        labour_capacity=str(person["labour_capacity"]),
-        recorded_category=str(category) if category is not None else None,
-    )
+    return member_facts(SimpleNamespace(**person))
 
 
 def build_assessments(
