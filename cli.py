@@ -1,4 +1,4 @@
-"""The ``bangfu`` console script: serve, migrate, demo, export-schema, users."""
+"""The ``bangfu`` console script: serve, migrate, demo, export-schema, users, keys."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from access.crypto import InvalidKeyConfiguration, configure_keyring
 from settings import Settings, UnsafeSettingsError
 
 log = logging.getLogger("bangfu")
@@ -23,18 +24,24 @@ def _migrate(settings: Settings) -> None:
 
 
 def _load_demo(settings: Settings, *, scale: str, seed: int, progress: bool) -> None:
-    from models.db import make_engine, make_session_factory
+    from models.db import make_engine, make_session_factory, transaction
     from models.demo import load_demo
+    from models.demo.accounts import DEMO_PASSWORD, create_demo_accounts
 
     async def run() -> None:
         engine = make_engine(settings.database_url)
+        factory = make_session_factory(engine)
         try:
             summary = await load_demo(
-                make_session_factory(engine),
+                factory,
                 scale=scale,  # type: ignore[arg-type]
                 seed=seed,
                 progress=progress,
             )
+            accounts = []
+            if not summary.skipped and settings.environment == "development":
+                async with transaction(factory) as session:
+                    accounts = await create_demo_accounts(session)
         finally:
             await engine.dispose()
         if summary.skipped:
@@ -42,6 +49,12 @@ def _load_demo(settings: Settings, *, scale: str, seed: int, progress: bool) -> 
         else:
             counts = ", ".join(f"{n} {t}" for t, n in summary.counts.items())
             print(f"demo: loaded {counts}", file=sys.stderr)
+        for account in accounts:
+            print(
+                f"demo account: {account.username} ({account.role.value}: {account.scope}), "
+                f"password {DEMO_PASSWORD}",
+                file=sys.stderr,
+            )
 
     asyncio.run(run())
 
@@ -173,6 +186,24 @@ def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(create_user_from_cli(settings, options))
 
 
+def cmd_keys_generate(_args: argparse.Namespace, _settings: Settings) -> int:
+    """Print a new random key for BANGFU_DATA_KEYS or BANGFU_LOOKUP_KEYS."""
+    from jobs.cli_keys import generate_from_cli
+
+    return generate_from_cli()
+
+
+def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
+    """Re-encrypt every identifier under the current data key and rehash it (or count)."""
+    from jobs.cli_keys import rotate_from_cli
+
+    return asyncio.run(
+        rotate_from_cli(
+            settings, batch_size=args.batch_size, dry_run=args.dry_run, progress=not args.quiet
+        )
+    )
+
+
 def cmd_export_schema(args: argparse.Namespace, _settings: Settings) -> int:
     from api.schema import schema_sdl
 
@@ -297,6 +328,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     users_create.set_defaults(func=cmd_users_create)
 
+    keys = sub.add_parser("keys", help="the keys that encrypt ID-card and phone numbers")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    keys_generate = keys_sub.add_parser(
+        "generate", help="print a new random key (for BANGFU_DATA_KEYS or BANGFU_LOOKUP_KEYS)"
+    )
+    keys_generate.set_defaults(func=cmd_keys_generate)
+    keys_rotate = keys_sub.add_parser(
+        "rotate",
+        help="re-encrypt every stored identifier under the current data key and recompute "
+        "its lookup hash (in batches; safe to stop and run again)",
+    )
+    keys_rotate.add_argument(
+        "--batch-size", type=int, default=1000, help="rows per transaction (default 1000)"
+    )
+    keys_rotate.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="change nothing: count the values under each key and what a rotation would do",
+    )
+    keys_rotate.add_argument("--quiet", action="store_true", help="no progress bar")
+    keys_rotate.set_defaults(func=cmd_keys_rotate)
+
     worker = sub.add_parser("worker", help="run background jobs from Redis (BANGFU_REDIS_URL)")
     worker.set_defaults(func=cmd_worker)
 
@@ -311,7 +364,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
-    result: int = args.func(args, Settings())
+    settings = Settings()
+    try:
+        configure_keyring(settings.keyring())
+    except InvalidKeyConfiguration as exc:
+        print(f"{args.command}: {exc}", file=sys.stderr)
+        return 2
+    result: int = args.func(args, settings)
     return result
 
 

@@ -10,9 +10,11 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on the metadata)
+from access.crypto import KeyringNotConfigured, configure_keyring, current_keyring
 from alembic import context
 from models.base import UTCDateTime
 from models.db import is_sqlite, make_engine
+from models.encrypted import EncryptedText
 from settings import Settings
 
 config = context.config
@@ -21,11 +23,18 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 target_metadata = SQLModel.metadata
 
+try:  # the bangfu command and the tests configured their keys; the plain alembic command has not
+    current_keyring()
+except KeyringNotConfigured:
+    configure_keyring(Settings().keyring())  # data steps encrypt identifiers (0012)
+
 
 def _render_item(type_: str, obj: Any, _autogen_context: Any) -> str | Literal[False]:
     """Render our column types as the plain SQLAlchemy types they store (no app imports)."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"
     return False
 
 

@@ -326,7 +326,7 @@ class AllocationMutation:
             )
 
         node, errors = await start_run(
-            info, action, job="allocation_run", node_cls=AllocationRunNode
+            info, input, action, job="allocation_run", node_cls=AllocationRunNode
         )
         return AllocationRunPayload(allocation_run=node, errors=errors)  # type: ignore[no-any-return]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -10,17 +11,25 @@ from typing import Any
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 
-from api.authentication import authenticate_request
+from access.crypto import configure_keyring
+from access.scope import Scope
+from api.authentication import API_KEY_HEADER, authenticate_request
 from api.context import Context
 from api.loaders import Loaders
 from api.metrics import HttpMetrics
+from api.ratelimit import RequestLimits, client_address, make_rate_limiter
+from api.refusals import Refusal, refusal_response
+from api.request_id import RequestIdMiddleware
+from api.request_size import BodySizeLimit
 from api.schema import build_schema
 from jobs.registry import make_runner, resume_unfinished, start_schedules
 from jobs.runner import JobRunner
@@ -35,7 +44,13 @@ log = logging.getLogger(__name__)
 class BangfuGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view with bangfu's per-request context."""
 
-    def __init__(self, settings: Settings, factory: SessionFactory, runner: JobRunner) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        factory: SessionFactory,
+        runner: JobRunner,
+        limits: RequestLimits,
+    ) -> None:
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -44,6 +59,15 @@ class BangfuGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.factory = factory
         self.runner = runner
+        self.limits = limits
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A body that json.loads fails on in any way (invalid UTF-8, a number of thousands of
+        digits, nesting past the recursion limit) gets strawberry's 400, not a server error."""
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            raise json.JSONDecodeError("not JSON", "", 0) from exc
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -51,7 +75,10 @@ class BangfuGraphQL(GraphQL[Context, None]):
         principal, problem = await authenticate_request(
             request.headers, self.settings, self.factory
         )
+        if isinstance(request, Request):  # over the limit: 429 before anything else is done
+            await self.limits.check_request(principal, client_address(request))
         set_actor(principal.actor)  # "user:<username>", or "api:anonymous"
+        scope = Scope(principal)
         if problem is not None and isinstance(response, Response):
             response.headers["WWW-Authenticate"] = (
                 f'Bearer error="invalid_token", error_description="{problem}"'
@@ -61,23 +88,46 @@ class BangfuGraphQL(GraphQL[Context, None]):
             response=response,
             settings=self.settings,
             session_factory=self.factory,
-            loaders=Loaders(self.factory),
+            loaders=Loaders(self.factory, scope),
             runner=self.runner,
+            limits=self.limits,
             user=principal,
+            scope=scope,
             credential_problem=problem,
         )
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+        """Browsers cannot set headers on a WebSocket: its ``connection_init`` payload may
+        carry them (``{"Authorization": "Bearer ..."}`` or ``{"X-Api-Key": ...}``). Credentials
+        that do not hold close the connection (4403)."""
+        params = {str(k).lower(): str(v) for k, v in (context.connection_params or {}).items()}
+        sent = {k: v for k, v in params.items() if k in ("authorization", API_KEY_HEADER)}
+        if not sent:
+            return None  # the upgrade request's headers (if any) stand
+        principal, problem = await authenticate_request(Headers(sent), self.settings, self.factory)
+        if problem is not None or not principal.is_authenticated:
+            raise ConnectionRejectionError({"reason": f"credentials {problem or 'missing'}"})
+        set_actor(principal.actor)
+        context.user = principal
+        context.scope = Scope(principal)
+        context.loaders = Loaders(self.factory, context.scope)
+        context.credential_problem = None
+        return None
 
 
 def create_app(settings: Settings) -> Starlette:
     """Build the app for ``settings``; the engine is disposed when the app shuts down.
 
-    Raises :class:`settings.UnsafeSettingsError` in production with the development secret key.
+    Raises :class:`settings.UnsafeSettingsError` in production with the development secret key
+    or data keys, :class:`access.crypto.InvalidKeyConfiguration` when a data key is malformed.
     """
     settings.check_safe_to_serve()
+    configure_keyring(settings.keyring())  # identifiers are encrypted with these keys
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     factory = make_session_factory(engine)
     runner = make_runner(settings, factory)
-    graphql = BangfuGraphQL(settings, factory, runner)
+    limiter = make_rate_limiter(runner)
+    graphql = BangfuGraphQL(settings, factory, runner, RequestLimits(settings, limiter))
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -108,6 +158,7 @@ def create_app(settings: Settings) -> Starlette:
             with suppress(asyncio.CancelledError):
                 await ticking
         await runner.close()
+        await limiter.aclose()
         await engine.dispose()
 
     http_metrics = HttpMetrics(["/graphql", "/healthz", "/readyz", "/metrics", "/"])
@@ -121,11 +172,17 @@ def create_app(settings: Settings) -> Starlette:
             Route("/metrics", http_metrics.endpoint),
             Route("/", root),
         ],
-        middleware=[Middleware(http_metrics.middleware)],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(http_metrics.middleware),
+            Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes),
+        ],
+        exception_handlers={Refusal: refusal_response},
         lifespan=lifespan,
     )
     app.state.engine = engine
     app.state.session_factory = factory
     app.state.settings = settings
     app.state.runner = runner
+    app.state.rate_limiter = limiter
     return app

@@ -13,6 +13,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from access.sensitivity import Sensitivity
 from api.context import Info
 from api.entity import Entity, load_node
 from api.enums import HelpKindEnum
@@ -24,6 +25,7 @@ from api.nodes import from_row
 from api.pagination import page_size
 from api.policy import exact
 from api.scalars import Money
+from api.sensitive import sensitive
 from assessment import GroupMeasures, NeedScore
 from models.assessment import HouseholdAssessment
 from models.commands.assessment import (
@@ -111,9 +113,9 @@ class NeedAssessmentNode(Entity):
     model = HouseholdAssessment
     assessed_on: date
     children_out_of_school: int
-    members_ill_or_disabled: int
+    members_ill_or_disabled: int | None = sensitive(Sensitivity.HEALTH)
     living_space_m2_per_person: int
-    members_mentally_ill: int
+    members_mentally_ill: int | None = sensitive(Sensitivity.HEALTH)
     distress_score: int = strawberry.field(description="Highest adult K10 score; 0 = not screened.")
     score: str = strawberry.field(description='The weighted deprivation score, exact ("3/7").')
     score_value: float
@@ -126,12 +128,12 @@ class NeedAssessmentNode(Entity):
     note: str
     recorded_by: str
 
-    @strawberry.field(description="Monthly income per member.")
-    def income_per_person(self) -> Money:
+    @sensitive(Sensitivity.INCOME, "Monthly income per member.")
+    def income_per_person(self) -> Money | None:
         return Money(self.row.income_fen_per_person)
 
-    @strawberry.field(description="Monthly consumption per member.")
-    def consumption_per_person(self) -> Money:
+    @sensitive(Sensitivity.INCOME, "Monthly consumption per member.")
+    def consumption_per_person(self) -> Money | None:
         return Money(self.row.consumption_fen_per_person)
 
     @strawberry.field(description="Urgency of each kind of help, most urgent first.")
@@ -140,8 +142,8 @@ class NeedAssessmentNode(Entity):
         pairs.sort(key=lambda kv: -kv[1])
         return [HelpUrgency(kind=k, urgency=u) for k, u in pairs]
 
-    @strawberry.field(description="Every indicator, cutoff, weight and the policy version.")
-    async def explanation(self, info: Info) -> ScoreExplanation:
+    @sensitive(Sensitivity.INCOME, "Every indicator, cutoff, weight and the policy version.")
+    async def explanation(self, info: Info) -> ScoreExplanation | None:
         async with info.context.session_factory() as session:
             score = await explain(session, self.row, _policy_cache(info))
         return explanation(score)
@@ -292,7 +294,10 @@ class AssessmentQuery:
         try:
             async with info.context.session_factory() as session:
                 result = await area_measures(
-                    session, on or date.today(), street_ids=_street_ids(street_ids), k=_k(k)
+                    session,
+                    on or date.today(),
+                    street_ids=info.context.scope.streets_within(_street_ids(street_ids)),
+                    k=_k(k),
                 )
         except DomainError as err:
             return NeedMeasures(
@@ -335,6 +340,7 @@ class AssessmentQuery:
             .where(
                 col(HouseholdAssessment.id).in_(latest_assessments(date.today())),
                 col(Household.active),
+                *info.context.scope.read(HouseholdAssessment),
             )
         )
         if street_id is not None:

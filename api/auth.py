@@ -15,10 +15,12 @@ from access.principal import Principal
 from access.tokens import issue_access_token
 from api.context import Info
 from api.entity import VERSION_DOC, Entity, load_node
-from api.errors import UserError, run_command
+from api.errors import UserError
 from api.geo import StreetNode
+from api.guard import run_guarded
 from api.ids import decode_id
 from api.nodes import from_row
+from api.ratelimit import limit_sign_in
 from api.stations import StationNode
 from api.volunteers import VolunteerNode
 from models.commands.api_keys import create_api_key, revoke_api_key
@@ -184,16 +186,6 @@ def _refresh_lifetime(settings: Settings) -> timedelta:
     return timedelta(days=settings.refresh_token_days)
 
 
-def _admin_problem(principal: Principal) -> UserError | None:
-    """Managing credentials is for district administrators (before scopes are enforced
-    everywhere, these mutations check it themselves)."""
-    if not principal.is_authenticated:
-        return _error(ErrorCode.UNAUTHENTICATED, "Sign in first.")
-    if principal.role is not Role.DISTRICT_ADMIN:
-        return _error(ErrorCode.FORBIDDEN, "Only a district administrator can manage API keys.")
-    return None
-
-
 @strawberry.type
 class AuthQuery:
     @strawberry.field(description="The signed-in account; null when not signed in.")
@@ -210,13 +202,15 @@ class AuthMutation:
     @strawberry.mutation(description="Sign in: tokens for a username and password.")
     async def login(self, info: Info, input: LoginInput) -> AuthPayload:
         context = info.context
+        await limit_sign_in(context, input.username)
         try:
             found = await authenticate(context.session_factory, input.username, input.password)
         except DomainError as exc:
             return AuthPayload(errors=[UserError.of(p) for p in exc.problems])
         user_id = found.user.id or 0
-        issued, errors = await run_command(
-            context.session_factory,
+        issued, errors = await run_guarded(
+            info,
+            input,
             lambda session: start_session(
                 session,
                 user_id,
@@ -234,8 +228,10 @@ class AuthMutation:
     )
     async def token_refresh(self, info: Info, input: TokenRefreshInput) -> AuthPayload:
         context = info.context
-        outcome, errors = await run_command(
-            context.session_factory,
+        await limit_sign_in(context, None)
+        outcome, errors = await run_guarded(
+            info,
+            input,
             lambda session: rotate_refresh_token(
                 session, input.refresh_token, lifetime=_refresh_lifetime(context.settings)
             ),
@@ -263,8 +259,9 @@ class AuthMutation:
             return LogoutPayload(
                 logged_out=False, errors=[_error(ErrorCode.UNAUTHENTICATED, message)]
             )
-        ended, errors = await run_command(
-            info.context.session_factory,
+        ended, errors = await run_guarded(
+            info,
+            input,
             lambda session: end_session(
                 session,
                 token=token,
@@ -279,12 +276,10 @@ class AuthMutation:
         "answer. District administrators only."
     )
     async def api_key_create(self, info: Info, input: ApiKeyCreateInput) -> ApiKeyCreatePayload:
-        refused = _admin_problem(info.context.user)
-        if refused is not None:
-            return ApiKeyCreatePayload(api_key=None, secret=None, errors=[refused])
         secret = info.context.settings.secret_key.get_secret_value()
-        created, errors = await run_command(
-            info.context.session_factory,
+        created, errors = await run_guarded(
+            info,
+            input,
             lambda session: create_api_key(
                 session,
                 user_id=decode_id(input.user_id, "User", "userId"),
@@ -300,11 +295,9 @@ class AuthMutation:
 
     @strawberry.mutation(description="Revoke an API key for good. District administrators only.")
     async def api_key_revoke(self, info: Info, input: ApiKeyRevokeInput) -> ApiKeyPayload:
-        refused = _admin_problem(info.context.user)
-        if refused is not None:
-            return ApiKeyPayload(api_key=None, errors=[refused])
-        row, errors = await run_command(
-            info.context.session_factory,
+        row, errors = await run_guarded(
+            info,
+            input,
             lambda session: revoke_api_key(session, decode_id(input.id, "ApiKey")),
         )
         return ApiKeyPayload(api_key=None if row is None else api_key_node(row), errors=errors)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
@@ -37,6 +37,9 @@ from models.enums import PairStatus
 from models.household import Person
 from models.pair import Pair
 
+if TYPE_CHECKING:
+    from api.service_records import ServiceRecordNode
+
 _LIVE = (PairStatus.PROPOSED, PairStatus.ACTIVE)
 
 
@@ -58,6 +61,14 @@ class PairNode(Entity):
     async def elder(self, info: Info) -> ElderNode:
         node: ElderNode = await load_node(info, ElderNode, self.row.elder_id)
         return node
+
+    @strawberry.field(description="What the volunteer did for the elder, oldest first.")
+    async def service_records(
+        self, info: Info
+    ) -> list[Annotated[ServiceRecordNode, strawberry.lazy("api.service_records")]]:
+        from api.service_records import service_records_of  # that module imports this one
+
+        return await service_records_of(info, self.row.id)
 
 
 @strawberry.type(name="Elder", description="A person aged 80+ who may be paired with a volunteer.")

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from strawberry import UNSET
 
+from access.masking import Identifier
+from access.sensitivity import Sensitivity
 from api.context import Info
 from api.entity import VERSION_DOC, Entity, load_children, load_node
 from api.enums import (
@@ -23,6 +25,7 @@ from api.enums import (
     StatusChangeKindEnum,
 )
 from api.geo import CommunityNode
+from api.identifiers import MASKED_DOC, lookup_value, shown_identifier
 from api.ids import decode_id, filter_id
 from api.mutations import (
     DeactivateInput,
@@ -33,7 +36,9 @@ from api.mutations import (
 from api.nodes import from_row, given
 from api.pagination import Connection, paginate
 from api.scalars import GeoPoint, GeoPointInput, Money, point_changes, point_values
+from api.sensitive import sensitive
 from assessment.categories import age_on
+from models import validation
 from models.assessment import HouseholdAssessment
 from models.commands.households import (
     HOUSEHOLD,
@@ -43,11 +48,14 @@ from models.commands.households import (
 from models.commands.lifecycle import change_status, overdue_on
 from models.commands.persons import create_person, deactivate_person, update_person
 from models.elder import Elder
+from models.encrypted import matches
 from models.enums import (
     AssistanceStatus,
 )
 from models.geo import Community
 from models.household import Household, HouseholdStatusChange, Person
+
+HEALTH, INCOME, IDENTIFIER = Sensitivity.HEALTH, Sensitivity.INCOME, Sensitivity.IDENTIFIER
 
 if TYPE_CHECKING:
     from api.assessment import NeedAssessmentNode
@@ -74,9 +82,9 @@ class PersonNode(Entity):
     gender: GenderEnum  # type: ignore[valid-type]
     birth_date: date
     relation: RelationEnum  # type: ignore[valid-type]
-    identity_category: IdentityCategoryEnum | None  # type: ignore[valid-type]
-    disability_grade: int = strawberry.field(description="0 = none; 1 (most severe) to 4.")
-    serious_illness: bool
+    identity_category: IdentityCategoryEnum | None = sensitive(HEALTH)  # type: ignore[valid-type]
+    disability_grade: int | None = sensitive(HEALTH, "0 = none; 1 (most severe) to 4.")
+    serious_illness: bool | None = sensitive(HEALTH)
     labour_capacity: LabourCapacityEnum  # type: ignore[valid-type]
     student: bool
     living_alone: bool
@@ -85,6 +93,17 @@ class PersonNode(Entity):
     @strawberry.field(description="Age in whole years today (derived from the birth date).")
     def age(self) -> int:
         return age_on(self.row.birth_date, date.today())
+
+    @sensitive(
+        IDENTIFIER,
+        "The resident ID-card number. " + MASKED_DOC.format(example="1101**********1234"),
+    )
+    def id_number(self, info: Info) -> str | None:
+        return shown_identifier(info, Identifier.ID_NUMBER, self.row.id_number)
+
+    @sensitive(IDENTIFIER, "Phone number. " + MASKED_DOC.format(example="138****5678"))
+    def phone(self, info: Info) -> str | None:
+        return shown_identifier(info, Identifier.PHONE, self.row.phone)
 
     @strawberry.field
     async def household(self, info: Info) -> HouseholdNode:
@@ -124,11 +143,11 @@ class HouseholdNode(Entity):
     async def status_history(self, info: Info) -> list[StatusChangeNode]:
         return await load_children(info, StatusChangeNode, "household_id", self.row.id)
 
-    @strawberry.field(description="The monthly dibao benefit in force (0.00 when none).")
-    def benefit(self) -> Money:
+    @sensitive(INCOME, "The monthly dibao benefit in force (0.00 when none).")
+    def benefit(self) -> Money | None:
         return Money(self.row.benefit_fen)
 
-    @strawberry.field(description="Recorded at enrolment and at each review.")
+    @sensitive(INCOME, "Recorded at enrolment and at each review.")
     def income_stability(self) -> IncomeStabilityEnum | None:  # type: ignore[valid-type]
         return self.row.income_stability  # type: ignore[no-any-return]
 
@@ -203,11 +222,21 @@ class HouseholdFilter:
     review_overdue_on: date | None = strawberry.field(
         default=None, description="On assistance, with the next review due before this date."
     )
+    member_id_number: str | None = strawberry.field(
+        default=None,
+        description="The household with a member (current or former) of this full ID number.",
+    )
+    member_phone: str | None = strawberry.field(
+        default=None, description="Households with a member (current or former) of this phone."
+    )
 
 
 @strawberry.type
 class HouseholdQuery:
-    @strawberry.field(description="Households, filtered by community, street, status, active.")
+    @strawberry.field(
+        description="Households, filtered by community, street, status, active, or a member's "
+        "full ID-card or phone number (exact)."
+    )
     async def households(
         self,
         info: Info,
@@ -229,6 +258,16 @@ class HouseholdQuery:
             where.append(col(Household.active).is_(f.active))
         if f.review_overdue_on is not None:
             where += overdue_on(f.review_overdue_on)
+        for attribute, rule, value, label in (
+            (Person.id_number, validation.id_number, f.member_id_number, "filter.memberIdNumber"),
+            (Person.phone, validation.phone, f.member_phone, "filter.memberPhone"),
+        ):
+            if value is not None:
+                members = sa.select(col(Person.household_id)).where(
+                    matches(col(attribute), lookup_value(rule, value, label)),
+                    *info.context.scope.read(Person),  # no finding homes by hidden members
+                )
+                where.append(col(Household.id).in_(members))
         return await paginate(info, Household, where, household_node, first=first, after=after)
 
 
@@ -284,6 +323,10 @@ class PersonCreateInput:
     serious_illness: bool = False
     student: bool = False
     living_alone: bool = False
+    id_number: str | None = strawberry.field(
+        default=None, description="The full resident ID-card number (18 characters)."
+    )
+    phone: str | None = None
 
 
 @strawberry.input
@@ -301,6 +344,10 @@ class PersonUpdateInput:
     student: bool | None = UNSET
     living_alone: bool | None = UNSET
     active: bool | None = UNSET
+    id_number: str | None = strawberry.field(
+        default=UNSET, description="The full ID-card number; null removes it."
+    )
+    phone: str | None = strawberry.field(default=UNSET, description="null removes it.")
 
 
 HouseholdPayload = payload_type(HouseholdNode, "Household")
@@ -317,6 +364,8 @@ _PERSON_FIELDS = (
     "serious_illness",
     "student",
     "living_alone",
+    "id_number",
+    "phone",
 )
 
 

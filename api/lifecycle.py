@@ -11,6 +11,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from access.sensitivity import Sensitivity
 from api.context import Info
 from api.entity import VERSION_DOC, Entity, load_children, load_node
 from api.enums import (
@@ -28,6 +29,7 @@ from api.mutations import mutation, payload_type
 from api.nodes import from_row
 from api.pagination import Connection, paginate
 from api.scalars import Money
+from api.sensitive import sensitive
 from models.commands import lifecycle
 from models.enums import ApplicationState, CheckResult, ReviewOutcome
 from models.household import Household
@@ -128,12 +130,12 @@ class BenefitChangeNode(Entity):
     reason: str
     recorded_by: str
 
-    @strawberry.field
-    def before(self) -> Money:
+    @sensitive(Sensitivity.INCOME)
+    def before(self) -> Money | None:
         return Money(self.row.before_fen)
 
-    @strawberry.field
-    def after(self) -> Money:
+    @sensitive(Sensitivity.INCOME)
+    def after(self) -> Money | None:
         return Money(self.row.after_fen)
 
     @strawberry.field(description="The dibao standard per person per month in force then.")

@@ -13,6 +13,7 @@ from typing import Any, TypeVar, cast
 import sqlalchemy as sa
 from strawberry.dataloader import DataLoader
 
+from access.scope import Scope
 from models.base import Table
 from models.db import SessionFactory
 
@@ -20,10 +21,15 @@ T = TypeVar("T", bound=Table)
 
 
 class Loaders:
-    """The request's loaders, made on first use: by id, and children by a foreign key."""
+    """The request's loaders, made on first use: by id, and children by a foreign key.
 
-    def __init__(self, factory: SessionFactory) -> None:
+    Every load sees only the rows of ``scope``: a row out of scope is missing (None, or left
+    out of a list of children), however it was reached.
+    """
+
+    def __init__(self, factory: SessionFactory, scope: Scope) -> None:
         self._factory = factory
+        self._scope = scope
         self._by_id: dict[type[Table], DataLoader[int, Any]] = {}
         self._children: dict[tuple[type[Table], str], DataLoader[int, Any]] = {}
 
@@ -57,7 +63,7 @@ class Loaders:
         return cast(DataLoader[int, list[T]], loader)
 
     def prime(self, rows: Sequence[Table]) -> None:
-        """Remember rows a list query fetched, so relations to them cost no query."""
+        """Remember rows a list query fetched (in scope), so relations to them cost no query."""
         for row in rows:
             assert row.id is not None
             self.by_id(type(row)).prime(row.id, row)
@@ -65,6 +71,8 @@ class Loaders:
     async def _select(self, model: type[T], column: Any, keys: Sequence[int]) -> list[T]:
         async with self._factory() as session:
             result = await session.execute(
-                sa.select(model).where(column.in_(keys)).order_by(model.id)  # type: ignore[arg-type]
+                sa.select(model)
+                .where(column.in_(keys), *self._scope.read(model))
+                .order_by(model.id)  # type: ignore[arg-type]
             )
             return list(result.scalars())

@@ -407,7 +407,9 @@ class MatchingMutation:
                 seed=input.seed,
             )
 
-        node, errors = await start_run(info, action, job="matching_run", node_cls=MatchingRunNode)
+        node, errors = await start_run(
+            info, input, action, job="matching_run", node_cls=MatchingRunNode
+        )
         return MatchingRunPayload(matching_run=node, errors=errors)  # type: ignore[no-any-return]
 
     matching_run_cancel = mutation(

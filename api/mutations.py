@@ -12,7 +12,8 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Info
-from api.errors import UserError, run_command
+from api.errors import UserError
+from api.guard import run_guarded
 from api.ids import decode_id
 from api.nodes import from_row
 from models.base import Table
@@ -86,9 +87,7 @@ def mutation(
     attr = next(name for name in payload_cls.__annotations__ if name != "errors")
 
     async def resolve(info: Info, input: input_cls) -> payload_cls:  # type: ignore[valid-type]
-        row, errors = await run_command(
-            info.context.session_factory, lambda session: action(session, input)
-        )
+        row, errors = await run_guarded(info, input, lambda session: action(session, input))
         node = from_row(node_cls, row) if row is not None else None
         return payload_cls(**{attr: node, "errors": errors})  # type: ignore[no-any-return]
 

@@ -76,8 +76,9 @@ async def paginate(
     first: int | None,
     after: str | None,
 ) -> Connection[N]:
-    """A page of ``model`` rows matching ``where``, in id order, as a connection of nodes."""
+    """A page of ``model`` rows matching ``where`` and the request's scope, in id order."""
     size = page_size(info, first)
+    where = [*where, *info.context.scope.read(model)]
     stmt = sa.select(model).where(*where)
     if after is not None:
         stmt = stmt.where(col(model.id) > decode_cursor(after))

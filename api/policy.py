@@ -10,7 +10,8 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Info
-from api.errors import UserError, run_command
+from api.errors import UserError
+from api.guard import run_guarded
 from api.scalars import Money
 from assessment import REQUIRED, parse_value
 from models.commands.benefits import BulkRecomputation, recompute_benefits_command
@@ -189,8 +190,9 @@ class PolicyMutation:
     )
     async def policy_change(self, info: Info, input: PolicyChangeInput) -> PolicyChangePayload:
         values = [NewValue(v.name, v.value) for v in input.values]
-        rows, errors = await run_command(
-            info.context.session_factory,
+        rows, errors = await run_guarded(
+            info,
+            input,
             lambda session: change_policy(
                 session, effective_on=input.effective_on, values=values, note=input.note
             ),
@@ -207,8 +209,9 @@ class PolicyMutation:
     async def benefits_recompute(
         self, info: Info, input: BenefitsRecomputeInput
     ) -> BenefitsRecomputePayload:
-        result, errors = await run_command(
-            info.context.session_factory,
+        result, errors = await run_guarded(
+            info,
+            input,
             lambda session: recompute_benefits_command(session, on=input.on, reason=input.reason),
         )
         return BenefitsRecomputePayload(

@@ -89,7 +89,9 @@ class ReviewOverviewQuery:
         self, info: Info, as_of: date | None = None, street_id: strawberry.ID | None = None
     ) -> ReviewOverview:
         day = as_of or date.today()
-        street = None if street_id is None else filter_id(street_id, "Street", "streetId")
+        street = None if street_id is None else [filter_id(street_id, "Street", "streetId")]
         async with info.context.session_factory() as session:
-            counts = await review_counts(session, as_of=day, street_id=street)
+            counts = await review_counts(
+                session, as_of=day, street_ids=info.context.scope.streets_within(street)
+            )
         return overview(day, counts)

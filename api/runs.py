@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Info
 from api.enums import RunStatusEnum
-from api.errors import UserError, run_command
+from api.errors import UserError
+from api.guard import run_guarded
 from api.nodes import from_row
 from api.pagination import Connection, paginate
 from models.base import Table
@@ -120,6 +121,7 @@ def default_key(kind: str, payload: dict[str, Any]) -> str:
 
 async def start_run(
     info: Info,
+    input: Any,
     action: Callable[[AsyncSession], Awaitable[tuple[Table, bool]]],
     *,
     job: str,
@@ -127,7 +129,7 @@ async def start_run(
 ) -> tuple[Any, list[UserError]]:
     """Start a run in one transaction; enqueue its job only after the commit, and only when
     the run is new. Returns (node or None, errors)."""
-    result, errors = await run_command(info.context.session_factory, action)
+    result, errors = await run_guarded(info, input, action)
     if result is None:
         return None, errors
     run, created = result

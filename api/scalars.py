@@ -1,8 +1,10 @@
-"""Scalars and small value types shared by the domain modules: Money, GeoPoint, WeeklySlot."""
+"""Scalars and small value types shared by the domain modules: Money, DateTime, GeoPoint,
+WeeklySlot."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, NewType
 
@@ -62,7 +64,33 @@ MONEY_SCALAR = strawberry.scalar(
     parse_literal=_money_literal,
 )
 
-SCALARS: dict[object, Any] = {Money: MONEY_SCALAR}
+
+def parse_datetime(value: Any) -> datetime:
+    """An ISO 8601 date and time with its offset; one without is ambiguous (8:00 where?)."""
+    if not isinstance(value, str):
+        raise GraphQLError(f'Value cannot represent a DateTime: "{value}". Expected a string.')
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise GraphQLError(f'Value cannot represent a DateTime: "{value}". {exc}') from None
+    if parsed.tzinfo is None:
+        raise GraphQLError(
+            f'Value cannot represent a DateTime: "{value}". Give its time zone offset, e.g. '
+            '"2026-01-01T08:00:00+08:00".'
+        )
+    return parsed
+
+
+DATETIME_SCALAR = strawberry.scalar(
+    name="DateTime",
+    description="Date with time (isoformat)",
+    serialize=datetime.isoformat,
+    parse_value=parse_datetime,
+)
+"""Strawberry's DateTime, refusing input without a time zone offset (stored times are UTC:
+a naive one cannot be placed, and the database layer refuses it with an internal error)."""
+
+SCALARS: dict[object, Any] = {Money: MONEY_SCALAR, datetime: DATETIME_SCALAR}
 """Custom scalars for ``StrawberryConfig.scalar_map``."""
 
 

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import strawberry
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import get_object_definition
 
+from api.access_log import AccessLogEntryNode, AccessLogMutation, AccessLogQuery
+from api.accounts import AccountMutation, AccountQuery
 from api.allocation import (
     AllocationMutation,
     AllocationOutcomeNode,
@@ -27,10 +19,12 @@ from api.allocation import (
 )
 from api.assessment import AssessmentMutation, AssessmentQuery, NeedAssessmentNode
 from api.auth import AuthMutation, AuthQuery
+from api.cases import CaseAssignmentNode, CaseMutation, CaseQuery
 from api.context import Info
 from api.elders import ElderMutation, ElderNode, ElderQuery, PairNode
 from api.entity import Entity
 from api.funds import FundMutation, FundNode, FundQuery
+from api.gate import OperationGateExtension
 from api.geo import CommunityNode, DistrictNode, GeoMutation, GeoQuery, StreetNode
 from api.grants import (
     AssistanceRequestNode,
@@ -55,6 +49,8 @@ from api.lifecycle import (
     LifecycleQuery,
     VerificationCheckNode,
 )
+from api.limits import Extension, limit_extensions
+from api.masking import MaskUnexpectedErrors, Schema
 from api.matching import (
     MatchingMutation,
     MatchingQuery,
@@ -66,6 +62,8 @@ from api.matching import (
 from api.policy import PolicyMutation, PolicyQuery
 from api.review_overview import ReviewOverviewQuery
 from api.scalars import SCALARS
+from api.sensitive import AccessLogWriter
+from api.service_records import ServiceRecordMutation, ServiceRecordNode, ServiceRecordQuery
 from api.stations import StationMutation, StationNode, StationQuery
 from api.statistics import StatisticsQuery
 from api.subscriptions import Subscription
@@ -100,6 +98,9 @@ NODE_TYPES: list[type[Entity]] = [
     VerificationCheckNode,
     HouseholdReviewNode,
     BenefitChangeNode,
+    CaseAssignmentNode,
+    AccessLogEntryNode,
+    ServiceRecordNode,
 ]
 
 
@@ -130,6 +131,7 @@ async def _resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[relay.Nod
 @strawberry.type
 class Query(
     AuthQuery,
+    AccountQuery,
     GeoQuery,
     StationQuery,
     VolunteerQuery,
@@ -144,6 +146,9 @@ class Query(
     LifecycleQuery,
     ReviewOverviewQuery,
     StatisticsQuery,
+    CaseQuery,
+    AccessLogQuery,
+    ServiceRecordQuery,
 ):
     @strawberry.field(description="Any object by its global id; null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
@@ -161,6 +166,7 @@ class Query(
 @strawberry.type
 class Mutation(
     AuthMutation,
+    AccountMutation,
     GeoMutation,
     StationMutation,
     VolunteerMutation,
@@ -173,14 +179,11 @@ class Mutation(
     AssessmentMutation,
     PolicyMutation,
     LifecycleMutation,
+    CaseMutation,
+    AccessLogMutation,
+    ServiceRecordMutation,
 ):
     pass
-
-
-def _mask(error: GraphQLError) -> bool:
-    """Mask everything but deliberate GraphQL errors (validation, bad cursor...)."""
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
 
 
 def build_schema(settings: Settings, *, sort: bool = False) -> strawberry.Schema:
@@ -190,18 +193,13 @@ def build_schema(settings: Settings, *, sort: bool = False) -> strawberry.Schema
     types without strawberry's subclass, so enum inputs would reach resolvers as plain strings
     (``"none"``, not ``AssistanceStatus.NONE``) and identity checks on them would fail.
     """
-    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: MaskErrors(
-            should_mask_error=_mask,
-            error_message="Unexpected server error; it has been logged. Please try again later.",
-        ),
+    extensions: list[Extension] = [
+        OperationGateExtension,
+        AccessLogWriter,
+        *limit_extensions(settings),
+        MaskUnexpectedErrors,
     ]
-    if settings.environment == "production":
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -77,7 +77,9 @@ class StatisticsQuery:
         self, info: Info, week_of: date | None = None, street_ids: list[strawberry.ID] | None = None
     ) -> list[StreetWeek]:
         week = monday_of(week_of or date.today())
-        stmt = sa.select(WeeklyStatistics).where(col(WeeklyStatistics.week_of) == week)
+        stmt = sa.select(WeeklyStatistics).where(
+            col(WeeklyStatistics.week_of) == week, *info.context.scope.read(WeeklyStatistics)
+        )
         if street_ids is not None:
             ids = [filter_id(s, "Street", "streetIds") for s in street_ids]
             stmt = stmt.where(col(WeeklyStatistics.street_id).in_(ids))

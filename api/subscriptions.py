@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
+import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
@@ -43,10 +44,12 @@ class Subscription:
     )
     async def run_progress(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Run, None]:
         node_cls, pk = _run_type(id)
+        model = node_cls.model
+        visible = sa.select(model).where(model.id == pk, *info.context.scope.read(model))
         last: tuple[Any, ...] | None = None
         while True:
             async with info.context.session_factory() as session:
-                row = await session.get(node_cls.model, pk)
+                row = (await session.execute(visible)).scalar_one_or_none()
             if row is None:
                 raise GraphQLError("id: no such run.")
             state = (row.status, row.progress_percent, row.progress_phase, row.progress_message)

@@ -10,9 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from strawberry import UNSET
 
+from access.masking import Identifier
+from access.sensitivity import Sensitivity
 from api.context import Info
 from api.entity import VERSION_DOC, Entity
 from api.enums import GenderEnum, PairStatusEnum, SkillEnum
+from api.identifiers import MASKED_DOC, lookup_value, shown_identifier
 from api.ids import decode_id, decode_ids, filter_id
 from api.mutations import deactivate_mutation, mutation, payload_type
 from api.nodes import from_row, given, maybe
@@ -27,8 +30,11 @@ from api.scalars import (
     point_values,
     slots_in,
 )
+from api.sensitive import sensitive
 from api.stations import StationNode
+from models import validation
 from models.commands.volunteers import VOLUNTEER, VolunteerSets, create_volunteer, update_volunteer
+from models.encrypted import matches
 from models.pair import Pair
 from models.station import Station
 from models.volunteer import (
@@ -56,10 +62,15 @@ class VolunteerNode(Entity):
     name: str
     gender: GenderEnum  # type: ignore[valid-type]
     birth_year: int
-    phone: str
     capacity: int = strawberry.field(description="How many standing pairs at once.")
     vetted: bool = strawberry.field(description="Background-checked (needed for children).")
     active: bool
+
+    @sensitive(Sensitivity.IDENTIFIER, "Phone number. " + MASKED_DOC.format(example="138****5678"))
+    def phone(self, info: Info) -> str | None:
+        shown = shown_identifier(info, Identifier.PHONE, self.row.phone)
+        assert shown is not None
+        return shown
 
     @strawberry.field(description="Home: an anchor for walking distance.")
     def home(self) -> GeoPoint:
@@ -117,11 +128,16 @@ class VolunteerFilter:
     skill: SkillEnum | None = None  # type: ignore[valid-type]
     language: str | None = None
     active: bool | None = None
+    phone: str | None = strawberry.field(
+        default=None, description="The volunteer(s) with this full phone number (exact)."
+    )
 
 
 @strawberry.type
 class VolunteerQuery:
-    @strawberry.field(description="Volunteers, filtered by station, skill, language, active.")
+    @strawberry.field(
+        description="Volunteers, filtered by station, skill, language, active or phone number."
+    )
     async def volunteers(
         self,
         info: Info,
@@ -141,6 +157,9 @@ class VolunteerQuery:
             where.append(_has(VolunteerLanguage, VolunteerLanguage.language == language))
         if f.active is not None:
             where.append(col(Volunteer.active).is_(f.active))
+        if f.phone is not None:
+            number = lookup_value(validation.phone, f.phone, "filter.phone")
+            where.append(matches(col(Volunteer.phone), number))
         return await paginate(info, Volunteer, where, volunteer_node, first=first, after=after)
 
 

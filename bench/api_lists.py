@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import event
 
+from access.crypto import configure_keyring
 from api.app import create_app
 from models.db import make_engine, make_session_factory
 from models.demo import load_demo
@@ -49,6 +50,7 @@ async def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         await asyncio.to_thread(upgrade, url)
+        configure_keyring(Settings(_env_file=None).keyring())  # the demo's identifiers
         engine = make_engine(url)
         await load_demo(make_session_factory(engine), scale="small")
         await engine.dispose()

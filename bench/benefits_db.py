@@ -25,12 +25,14 @@ from pairing_db import ensure_database
 from verdict import verdict
 
 import models
+from access.crypto import configure_keyring
 from assessment import recompute_benefits
 from models.base import utcnow
 from models.commands.benefits import household_members, recompute_all_benefits
 from models.commands.policy import NewValue, change_policy, ensure_policy, stored_policy
 from models.db import make_engine, make_session_factory, transaction
 from models.migrations import upgrade
+from settings import Settings
 
 TARGET_S = 10.0
 SEED = 20170401
@@ -183,6 +185,7 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=7_500)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
+    configure_keyring(Settings().keyring())  # members' identifiers are encrypted
     return asyncio.run(main_async(args.households, not args.no_postgres))
 
 

@@ -22,6 +22,7 @@ import uuid
 import asyncpg
 from verdict import verdict
 
+from access.crypto import configure_keyring
 from jobs.matching_job import run_matching
 from models.commands.matching import start_run
 from models.db import make_engine, make_session_factory, transaction
@@ -30,6 +31,7 @@ from models.enums import AssistanceStatus, Project, RunScope, RunStatus
 from models.geo import District
 from models.matching_run import MatchingRun
 from models.migrations import upgrade
+from settings import Settings
 
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -127,6 +129,7 @@ def main() -> int:
     parser.add_argument("--volunteers", type=int, default=300_000)
     parser.add_argument("--fresh", action="store_true", help="drop and reload the database")
     args = parser.parse_args()
+    configure_keyring(Settings().keyring())  # the demo's identifiers are encrypted
     name = f"bangfu_bench_{args.elders}_{args.volunteers}"
     asyncio.run(ensure_database(name, fresh=args.fresh))
     url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"

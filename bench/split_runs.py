@@ -32,6 +32,7 @@ import numpy as np
 from pairing_db import ensure_database
 from verdict import verdict
 
+from access.crypto import configure_keyring, current_keyring
 from jobs.runner import ArqRunner
 from jobs.split_runs import SPLIT
 from models.commands.matching import start_run
@@ -39,12 +40,22 @@ from models.db import make_engine, make_session_factory, transaction
 from models.enums import Project, RunScope, RunStatus
 from models.matching_run import MatchingRun
 from models.migrations import upgrade
+from settings import Settings
 
 CELL_M = 1_600.0
 LAT0, LON0 = 39.75, 116.20
 METRES_PER_DEGREE = 111_320.0
 REDIS = "redis://127.0.0.1:6379/5"
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _phone_columns(phone: str) -> tuple[str, str]:
+    """A volunteer's phone as stored (COPY bypasses the column type): ciphertext and hash."""
+    keyring = current_keyring()
+    return (
+        keyring.encrypt(phone, field="volunteer.phone"),
+        keyring.lookup_hash(phone, field="volunteer.phone"),
+    )
 
 
 def _grid(streets: int) -> tuple[int, int]:
@@ -236,7 +247,7 @@ async def _load(dsn: str, streets: int, elders: int, volunteers: int, seed: int)
                     f"志愿者{i}",
                     "female" if i % 2 else "male",
                     1990,
-                    f"1{i:010d}",
+                    *_phone_columns(f"1{i:010d}"),
                     float(v_lat[i]),
                     float(v_lon[i]),
                     float(w_lat[i]) if works[i] else None,
@@ -256,6 +267,7 @@ async def _load(dsn: str, streets: int, elders: int, volunteers: int, seed: int)
                 "gender",
                 "birth_year",
                 "phone",
+                "phone_hash",
                 "home_latitude",
                 "home_longitude",
                 "work_latitude",
@@ -406,6 +418,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--load-only", action="store_true", help="load the city, run nothing")
     args = parser.parse_args()
+    configure_keyring(Settings().keyring())  # the workers it starts read the same settings
     return asyncio.run(main_async(args.scale, args.fresh, [] if args.load_only else args.workers))
 
 

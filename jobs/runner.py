@@ -75,20 +75,29 @@ class InProcessRunner:
 class ArqRunner:
     """Sends jobs to arq workers through Redis; the job id dedupes repeated enqueues.
 
-    The connection pool is made on first use, inside the running event loop.
+    The connection pool is made on first use, inside the running event loop, once however many
+    requests need it at the same moment.
     """
 
     def __init__(self, redis_url: str) -> None:
         self._redis_url = redis_url
         self._pool: Any = None
+        self._connecting = asyncio.Lock()
 
     async def _connected(self) -> Any:
         if self._pool is None:
-            from arq import create_pool
-            from arq.connections import RedisSettings
+            async with self._connecting:
+                if self._pool is None:
+                    from arq import create_pool
+                    from arq.connections import RedisSettings
 
-            self._pool = await create_pool(RedisSettings.from_dsn(self._redis_url))
+                    self._pool = await create_pool(RedisSettings.from_dsn(self._redis_url))
         return self._pool
+
+    async def redis(self) -> Any:
+        """The Redis connection pool (arq's client), shared with others in this process that
+        need Redis (the API's rate limits); closed by :meth:`close`."""
+        return await self._connected()
 
     async def enqueue(self, job: str, object_id: int) -> None:
         pool = await self._connected()

@@ -16,6 +16,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 from prometheus_client import start_http_server
 
+from access.crypto import configure_keyring
 from jobs import metrics
 from jobs.registry import JOBS, recover_stale, resume_unfinished, start_schedules
 from jobs.runner import CURRENT_RUNNER, ArqRunner
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or Settings()
+    settings.check_safe_to_serve()  # a production worker refuses development keys too
+    configure_keyring(settings.keyring())
     ctx["engine"] = make_engine(settings.database_url)
     ctx["session_factory"] = make_session_factory(ctx["engine"])
     await ensure_policy(ctx["session_factory"], settings.policy_file)

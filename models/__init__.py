@@ -3,8 +3,11 @@
 Importing this package registers every table on ``SQLModel.metadata`` (Alembic needs that).
 """
 
+from models import audit  # noqa: F401  (registers the change log on every session)
+from models.access_log import AccessLogEntry
 from models.allocation_run import AllocationOutcome, AllocationProposal, AllocationRun
 from models.assessment import HouseholdAssessment
+from models.case import CaseAssignment
 from models.elder import Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
 from models.fund import CharityFund, FundBudget
 from models.geo import Community, District, Street
@@ -26,6 +29,7 @@ from models.matching_run import (
 from models.pair import Pair
 from models.policy import PolicyParameter
 from models.schedule import ScheduleSlot
+from models.service_record import ServiceRecord
 from models.station import Station
 from models.statistics import WeeklyStatistics
 from models.user import ApiKey, RefreshToken, User
@@ -38,6 +42,7 @@ from models.volunteer import (
 )
 
 __all__ = [
+    "AccessLogEntry",
     "AllocationOutcome",
     "AllocationProposal",
     "AllocationRun",
@@ -45,6 +50,7 @@ __all__ = [
     "AssistanceApplication",
     "AssistanceRequest",
     "BenefitChange",
+    "CaseAssignment",
     "CharityFund",
     "Community",
     "District",
@@ -68,6 +74,7 @@ __all__ = [
     "PolicyParameter",
     "RefreshToken",
     "ScheduleSlot",
+    "ServiceRecord",
     "SplitShare",
     "Station",
     "Street",

@@ -10,6 +10,7 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
     "household_status_change",
     "household_assessment",
     "benefit_change",
+    "access_log",
 )
 
 

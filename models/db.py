@@ -27,9 +27,12 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Foreign keys are off by default in SQLite; WAL lets readers run beside the writer.
     # pysqlite's own transaction handling is disabled (SQLAlchemy's documented fix) so that
     # SAVEPOINTs and BEGIN behave; SQLAlchemy emits BEGIN itself in the "begin" event below.
+    # Deleted and overwritten content is zeroed (secure_delete, whatever the build's default),
+    # so that nothing a migration or an update replaced lingers in free pages of the file.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
@@ -47,13 +50,16 @@ def _sqlite_on_begin(connection: Any) -> None:
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine for ``url`` with SQLite made to enforce foreign keys."""
+    """An async engine for ``url`` with SQLite made to enforce foreign keys. Statement
+    parameters stay out of error messages and logs (they hold people's data)."""
     if is_sqlite(url):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, echo=echo, hide_parameters=True, connect_args={"timeout": 30}
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    return create_async_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -319,3 +319,27 @@ class Role(enum.StrEnum):
     """A volunteer: their own profile, pairs and service records; the account names them."""
     SERVICE = "service"
     """A machine account (scheduled jobs, integrations): signs in with API keys only."""
+
+
+class AccessKind(enum.StrEnum):
+    """What an access-log row records."""
+
+    READ = "read"
+    """Sensitive fields of a record were sent to a client (masked or not)."""
+    REVEAL = "reveal"
+    """A full identifier was revealed, with a stated purpose."""
+    CHANGE = "change"
+    """A record was changed (before and after)."""
+
+
+class ServiceKind(enum.StrEnum):
+    """What a volunteer did for an elder."""
+
+    VISIT = "visit"
+    """A home visit (探访)."""
+    PHONE_CALL = "phone_call"
+    ESCORT = "escort"
+    """Going along to a hospital, a bank, an office."""
+    ERRAND = "errand"
+    """Shopping, collecting medicine, small repairs."""
+    OTHER = "other"

@@ -9,6 +9,7 @@ from sqlmodel import Field
 
 from models.actor import ACTOR_LENGTH
 from models.base import Table, Versioned, enum_type
+from models.encrypted import EncryptedText, hash_beside, lookup_hash_field
 from models.enums import (
     AssistanceStatus,
     Gender,
@@ -75,6 +76,8 @@ class Person(Table, Versioned, table=True):
     __tablename__ = "person"
     __table_args__ = (
         sa.CheckConstraint("disability_grade BETWEEN 0 AND 4", name="disability_grade_range"),
+        hash_beside("id_number"),
+        hash_beside("phone"),
         # At most one active head per household.
         sa.Index(
             "uq_person_household_head",
@@ -100,3 +103,11 @@ class Person(Table, Versioned, table=True):
     student: bool = False
     living_alone: bool = False
     active: bool = Field(default=True, index=True)
+    id_number: str | None = Field(
+        default=None, sa_type=EncryptedText("person.id_number"), repr=False
+    )
+    """The resident ID-card number (18 characters), encrypted at rest; unique by its hash."""
+    id_number_hash: str | None = lookup_hash_field("person.id_number", nullable=True, unique=True)
+    phone: str | None = Field(default=None, sa_type=EncryptedText("person.phone"), repr=False)
+    """Encrypted at rest; found by ``phone_hash`` (members of a household may share one)."""
+    phone_hash: str | None = lookup_hash_field("person.phone", nullable=True)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from models.errors import DomainError, ErrorCode, Problem
+from models.id_number import InvalidIdNumber, parse_id_number
 
 Rule = Callable[[Any], Any]
 """Takes a raw value, returns the normalised value or raises :class:`Invalid`."""
@@ -92,6 +93,14 @@ def phone(value: Any) -> str:
     if not _PHONE.match(cleaned):
         raise Invalid("must be a phone number of 7 to 15 digits, e.g. 13812345678")
     return cleaned
+
+
+def id_number(value: Any) -> str:
+    """A resident ID-card number, normalised (upper-case ``X``); its check digit must match."""
+    try:
+        return parse_id_number(str(value)).value
+    except InvalidIdNumber as exc:
+        raise Invalid(str(exc)) from None
 
 
 def birth_year(value: Any) -> int:

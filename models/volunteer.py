@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field
 
 from models.base import Table, Versioned, enum_type
+from models.encrypted import EncryptedText, lookup_hash_field
 from models.enums import DayPart, Gender, Skill
 from models.geo import coordinate_checks
 
@@ -21,7 +22,9 @@ class Volunteer(Table, Versioned, table=True):
     name: str = Field(max_length=64)
     gender: Gender = Field(sa_type=enum_type(Gender))
     birth_year: int
-    phone: str = Field(max_length=20, index=True)
+    phone: str = Field(sa_type=EncryptedText("volunteer.phone"), repr=False)
+    """Encrypted at rest; found and kept unique per station by ``phone_hash``."""
+    phone_hash: str | None = lookup_hash_field("volunteer.phone", nullable=False)
     home_latitude: float
     home_longitude: float
     work_latitude: float | None = None

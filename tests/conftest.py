@@ -19,12 +19,27 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers the tables)
+from access.crypto import Keyring, configure_keyring
 from models.append_only import APPEND_ONLY_TABLES, pg_trigger
 from models.db import SessionFactory, make_engine, make_session_factory
 from models.migrations import upgrade
+from settings import Settings
 from tests.services import REDIS_URL, drop_pg_database, missing, pg_url, recreate_pg_database
 
 BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def keyring() -> Keyring:
+    """The keys of the test settings (development keys derived from the secret key)."""
+    return Settings(_env_file=None).keyring()
+
+
+@pytest.fixture(autouse=True)
+def _keyring_in_use(keyring: Keyring) -> None:
+    """Every test starts with the test settings' keys in use, as an entry point would configure
+    them: an app built with other keys (production tests) or a rotation test changes them."""
+    configure_keyring(keyring)
 
 
 @pytest.fixture(scope="session")

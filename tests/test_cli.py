@@ -40,6 +40,7 @@ SUBCOMMAND_OPTIONS = {
     "benefits": ["recompute"],
     "verification": ["import"],
     "users": ["create"],
+    "keys": ["generate", "rotate"],
 }
 
 

@@ -17,7 +17,9 @@ import pytest
 from pydantic import SecretStr
 
 from api.app import create_app
+from models.demo.accounts import DEMO_PASSWORD
 from settings import Settings
+from tests.keys import PRODUCTION_KEYS
 
 BANGFU = Path(sys.executable).parent / "bangfu"
 STARTUP_TIMEOUT_S = 60.0
@@ -95,7 +97,22 @@ def test_serve_demo_answers_graphql_and_stops_on_sigterm(server: Server) -> None
         assert ide.headers["content-type"].startswith("text/html")
         assert "graphiql" in ide.text.lower()
 
-        answer = client.post("/graphql", json={"query": DEMO_QUERY})
+        refused = client.post("/graphql", json={"query": DEMO_QUERY})
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert "demo account: demo.admin (district_admin" in server.output()
+        signed_in = client.post(
+            "/graphql",
+            json={
+                "query": "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+                "variables": {"i": {"username": "demo.street", "password": DEMO_PASSWORD}},
+            },
+        )
+        token = signed_in.json()["data"]["login"]["accessToken"]
+        answer = client.post(
+            "/graphql",
+            json={"query": DEMO_QUERY},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert answer.status_code == 200, answer.text
         body: dict[str, Any] = answer.json()
         assert body == {
@@ -136,6 +153,7 @@ async def test_graphiql_only_in_development_with_debug(
         environment=environment,
         debug=debug,
         secret_key=SecretStr("a test key: production refuses the development default"),
+        **PRODUCTION_KEYS,
     )
     client, app = asgi_client(settings)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -68,11 +69,14 @@ class KeyMatch:
     principal: Principal
     touch: bool
     """Whether ``last_used_at`` is old enough to be written again."""
+    new_hash: str | None = None
+    """The key's hash under the current secret, when it matched under a retiring one."""
 
 
 async def principal_for_api_key(
-    session: AsyncSession, key: str, *, secret: str, now: datetime | None = None
+    session: AsyncSession, key: str, *, secrets: Sequence[str], now: datetime | None = None
 ) -> KeyMatch | None:
+    """``secrets``: the current secret key first, then those being retired."""
     """The service account an API key opens (one query), or None."""
     prefix = keys.key_prefix(key)
     if prefix is None:
@@ -91,15 +95,36 @@ async def principal_for_api_key(
     if found is None:
         return None
     api_key, user = found
-    if not keys.verify_api_key(key, api_key.secret_hash, secret=secret):
+    matched = next(
+        (
+            i
+            for i, s in enumerate(secrets)
+            if keys.verify_api_key(key, api_key.secret_hash, secret=s)
+        ),
+        None,
+    )
+    if matched is None:
         return None
     now = now or utcnow()
     stale = api_key.last_used_at is None or now - api_key.last_used_at > API_KEY_TOUCH_INTERVAL
-    return KeyMatch(principal_of(user, api_key_id=api_key.id), touch=stale)
-
-
-async def touch_api_key(session: AsyncSession, key_id: int, *, now: datetime | None = None) -> None:
-    """Record that a key was used (for finding keys nobody uses any more)."""
-    await session.execute(
-        sa.update(ApiKey).where(col(ApiKey.id) == key_id).values(last_used_at=now or utcnow())
+    renewed = None if matched == 0 else keys.hash_api_key(key.strip(), secret=secrets[0])
+    return KeyMatch(
+        principal_of(user, api_key_id=api_key.id),
+        touch=stale or renewed is not None,
+        new_hash=renewed,
     )
+
+
+async def touch_api_key(
+    session: AsyncSession,
+    key_id: int,
+    *,
+    now: datetime | None = None,
+    new_hash: str | None = None,
+) -> None:
+    """Record that a key was used (for finding keys nobody uses any more), and store its hash
+    under the current secret key when it was found under a retiring one."""
+    values: dict[str, object] = {"last_used_at": now or utcnow()}
+    if new_hash is not None:
+        values["secret_hash"] = new_hash
+    await session.execute(sa.update(ApiKey).where(col(ApiKey.id) == key_id).values(**values))

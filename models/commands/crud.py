@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import Table, utcnow
+from models.encrypted import with_lookup_hashes
 from models.errors import DomainError, ErrorCode
 from models.validation import Checker, Rule
 
@@ -144,9 +145,11 @@ def check_version(row: Any, expected_version: int | None, noun: str) -> None:
 async def write_changes(
     session: AsyncSession, row: T, changes: Mapping[str, Any], *, noun: str
 ) -> T:
-    """One conditional UPDATE (``WHERE version = <read version>``) so no edit is ever lost."""
+    """One conditional UPDATE (``WHERE version = <read version>``) so no edit is ever lost.
+
+    A changed encrypted value gets its new lookup hash in the same UPDATE."""
     model = type(row)
-    values = dict(changes)
+    values = with_lookup_hashes(model.__table__, changes)  # type: ignore[attr-defined]
     stmt = sa.update(model).where(model.id == row.id)  # type: ignore[arg-type]
     if hasattr(row, "version"):
         stmt = stmt.where(model.version == row.version)  # type: ignore[attr-defined]

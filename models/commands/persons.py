@@ -15,10 +15,12 @@ from models.commands.common import ensure_unique, set_active
 from models.commands.crud import EntitySpec, FieldSpec, Reference, create, get_or_raise, update
 from models.commands.lifecycle.reviews import reschedule_after_member_change
 from models.elder import ELDER_MIN_AGE, Elder
+from models.encrypted import matches
 from models.enums import Relation
 from models.errors import ErrorCode
 from models.household import Household, Person
-from models.validation import Checker, int_range, past_date, text
+from models.id_number import parse_id_number
+from models.validation import Checker, id_number, int_range, past_date, phone, text
 
 
 async def _check_person(
@@ -36,6 +38,36 @@ async def _check_person(
         )
     if row is not None and values["birth_date"] != row.birth_date:
         await _check_elder_age(session, checker, row.id, values["birth_date"])
+    number = values.get("id_number")
+    if number is not None:
+        await _check_id_number(session, checker, number, values["birth_date"], row)
+
+
+async def _check_id_number(
+    session: AsyncSession, checker: Checker, number: str, birth_date: date, row: Person | None
+) -> None:
+    """The number's birth date is the member's, and no other person has the number.
+
+    Messages never repeat the number (they reach logs and screens that show it masked)."""
+    if parse_id_number(number).birth_date != birth_date:
+        checker.add(
+            ErrorCode.VALIDATION,
+            "idNumber: its birth date (characters 7-14) is not the member's birth date; "
+            "check both.",
+            "idNumber",
+        )
+    if row is not None and number == row.id_number:
+        return
+    taken = sa.select(col(Person.id)).where(matches(col(Person.id_number), number))
+    if row is not None:
+        taken = taken.where(col(Person.id) != row.id)
+    if (await session.execute(taken.limit(1))).first() is not None:
+        checker.add(
+            ErrorCode.DUPLICATE,
+            "idNumber: another person already has this ID number; find them with "
+            "households(filter: {memberIdNumber: ...}) and change that record instead.",
+            "idNumber",
+        )
 
 
 async def _check_elder_age(
@@ -64,6 +96,8 @@ PERSON = EntitySpec(
         "name": FieldSpec("name", text(max_length=64)),
         "birth_date": FieldSpec("birthDate", past_date(earliest=date(1900, 1, 1))),
         "disability_grade": FieldSpec("disabilityGrade", int_range(0, 4)),
+        "id_number": FieldSpec("idNumber", id_number, required=False),
+        "phone": FieldSpec("phone", phone, required=False),
     },
     references={"household_id": Reference(Household, "household", "householdId")},
     check=_check_person,

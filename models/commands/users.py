@@ -33,7 +33,7 @@ BAD_CREDENTIALS = "The username or password is wrong. Check both and try again."
 
 USERNAME_MAX = 64
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
-_SCOPE_REFERENCES = {
+SCOPE_REFERENCES = {
     "street_id": Reference(Street, "street", "streetId"),
     "station_id": Reference(Station, "station", "stationId"),
     "volunteer_id": Reference(Volunteer, "volunteer", "volunteerId"),
@@ -66,9 +66,9 @@ class NewUser:
     volunteer_id: int | None = None
 
 
-def _check_scope(checker: Checker, new: NewUser) -> None:
+def check_scope(checker: Checker, new: NewUser) -> None:
     needed = SCOPE_COLUMNS.get(new.role)
-    for column, ref in _SCOPE_REFERENCES.items():
+    for column, ref in SCOPE_REFERENCES.items():
         given = getattr(new, column) is not None
         if column == needed and not given:
             checker.add(
@@ -109,10 +109,10 @@ async def create_user(
     checker = Checker()
     username = checker.apply(_username, new.username, "username")
     display_name = checker.apply(text(max_length=64), new.display_name, "displayName")
-    _check_scope(checker, new)
+    check_scope(checker, new)
     _check_password(checker, new)
-    scope = {column: getattr(new, column) for column in _SCOPE_REFERENCES}
-    await check_references(session, _SCOPE_REFERENCES, scope, checker)
+    scope = {column: getattr(new, column) for column in SCOPE_REFERENCES}
+    await check_references(session, SCOPE_REFERENCES, scope, checker)
     if username is not None and await _exists(session, col(User.username) == username):
         checker.add(ErrorCode.DUPLICATE, "username: this username is taken.", "username")
     if new.volunteer_id is not None and await _exists(

@@ -18,6 +18,7 @@ from models.commands.crud import (
     replace_children,
     update,
 )
+from models.encrypted import matches
 from models.enums import Skill
 from models.errors import DomainError, ErrorCode
 from models.station import Station
@@ -100,7 +101,7 @@ async def _check_stations_and_phone(
         .join(Volunteer, col(Volunteer.id) == col(VolunteerStation.volunteer_id))
         .where(
             col(Station.id).in_(station_ids),
-            col(Volunteer.phone) == phone_number,
+            matches(col(Volunteer.phone), phone_number),
             col(Volunteer.active).is_(True),
         )
     )

@@ -21,6 +21,7 @@ from models.demo.common import (
     weighted_sample,
 )
 from models.demo.geography import CommunityInfo, Geography
+from models.demo.identifiers import Identifiers
 from models.demo.members import (
     NEEDY,
     WITH_IDENTITY,
@@ -68,6 +69,7 @@ class _Builder:
     rng: random.Random
     ids: Ids
     stamp: Row
+    identifiers: Identifiers
     rows: dict[str, list[Row]] = field(
         default_factory=lambda: {
             "household": [],
@@ -156,6 +158,7 @@ class _Builder:
                 "student": student,
                 "living_alone": alone,
                 "active": True,
+                **self.identifiers.for_member(birth, member.sex, member.age),
             }
         )
         return person_id
@@ -232,13 +235,15 @@ def build_households(
     needy: Mapping[AssistanceStatus, int],
     exited: int,
     elders: int,
+    identifiers: Identifiers,
 ) -> tuple[dict[str, list[Row]], list[ElderInfo]]:
     """Needy households of each status, ``exited`` former ones, then elders' own households.
 
     Households with status NONE are added for elders until there are exactly ``elders`` of them
-    (some already live in needy households).
+    (some already live in needy households). Members' ID-card and phone numbers come from
+    ``identifiers`` (a random stream of its own).
     """
-    builder = _Builder(rng, ids, stamp)
+    builder = _Builder(rng, ids, stamp, identifiers)
     # Each community's share wobbles around its street's weight.
     where = Weighted(
         geo.communities, [c.street.elder_weight * rng.uniform(0.6, 1.4) for c in geo.communities]

@@ -24,6 +24,7 @@ from models.demo.common import Ids, Row
 from models.demo.funds import build_funds
 from models.demo.geography import build_geography
 from models.demo.households import build_households
+from models.demo.identifiers import Identifiers
 from models.demo.pairs import build_pairs
 from models.demo.requests import build_requests
 from models.demo.volunteers import build_volunteers
@@ -139,6 +140,7 @@ def generate_demo(
         spec.households,
         spec.exited_households,
         spec.elders,
+        Identifiers(stream("identifiers")),
     )
     assessed = (
         build_assessments(

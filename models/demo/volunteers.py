@@ -17,6 +17,7 @@ from models.demo.common import (
     weighted_sample,
 )
 from models.demo.geography import Geography, StationInfo
+from models.demo.identifiers import unique_mobile
 from models.demo.vocab import person_name
 from models.enums import DayPart, Gender, Skill, StationKind
 
@@ -111,7 +112,7 @@ def build_volunteers(
                 "name": person_name(rng, sex, birth_year),
                 "gender": sex,
                 "birth_year": birth_year,
-                "phone": _unique_phone(rng, phones),
+                "phone": unique_mobile(rng, phones),
                 "home_latitude": home.latitude,
                 "home_longitude": home.longitude,
                 "work_latitude": work.latitude if work else None,
@@ -167,14 +168,6 @@ def build_volunteers(
                 }
             )
     return rows, infos
-
-
-def _unique_phone(rng: random.Random, taken: set[str]) -> str:
-    while True:
-        phone = f"1{rng.choice('358')}{rng.randint(0, 9)}{rng.randint(0, 99_999_999):08d}"
-        if phone not in taken:
-            taken.add(phone)
-            return phone
 
 
 def _skills(rng: random.Random, birth_year: int) -> list[Skill]:

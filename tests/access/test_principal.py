@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from access.principal import ANONYMOUS, Principal
 from models.enums import Role
 from settings import DEFAULT_SECRET_KEY, Settings, UnsafeSettingsError
+from tests.keys import PRODUCTION_KEYS
 
 
 def test_anonymous_is_not_authenticated_and_acts_as_api_anonymous() -> None:
@@ -55,7 +56,10 @@ def test_production_refuses_a_default_or_short_secret_key(key: str) -> None:
 
 
 def test_production_accepts_a_long_random_secret_key() -> None:
-    settings(environment="production", secret_key=SecretStr("k" * 48)).check_safe_to_serve()
+    production = settings(
+        environment="production", secret_key=SecretStr("k" * 48), **PRODUCTION_KEYS
+    )
+    production.check_safe_to_serve()
 
 
 def test_the_secret_key_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -11,6 +12,7 @@ from starlette.applications import Starlette
 
 from api.app import create_app
 from settings import Settings
+from tests.api.signin import sign_in
 
 
 class Api:
@@ -55,8 +57,25 @@ async def app(db_url: str) -> AsyncIterator[Starlette]:
     await application.state.engine.dispose()
 
 
+@asynccontextmanager
+async def client_for(app: Starlette, headers: dict[str, str] | None = None) -> AsyncIterator[Api]:
+    """A client of the app in process, sending ``headers`` (credentials) with every request."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://bangfu.test", headers=headers
+    ) as client:
+        yield Api(client)
+
+
 @pytest.fixture
 async def api(app: Starlette) -> AsyncIterator[Api]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bangfu.test") as client:
-        yield Api(client)
+    """A district administrator's client (every operation, the whole district)."""
+    async with client_for(app, await sign_in(app)) as client:
+        yield client
+
+
+@pytest.fixture
+async def anonymous_api(app: Starlette) -> AsyncIterator[Api]:
+    """A client that sends no credentials."""
+    async with client_for(app) as client:
+        yield client

@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from models.commands.policy import ensure_policy
 from tests.api.builders import geo, global_id, household, person, street, years_ago
 from tests.api.conftest import Api
+from tests.api.signin import ADMIN_ACTOR
 
 RECORD = """
 mutation($input: HouseholdAssessmentInput!) {
@@ -193,7 +194,7 @@ async def test_a_new_standard_moves_relative_cutoffs_from_its_date(api: Api) -> 
         },
     )
     assert change["rows"][0]["source"] == "api"
-    assert change["rows"][0]["recordedBy"] == "api:anonymous"
+    assert change["rows"][0]["recordedBy"] == ADMIN_ACTOR
     assert change["rows"][0]["recordedOn"] == date.today().isoformat()
     after = (await record(api, h, on="2025-07-01", **values))["needAssessment"]
     assert before["explanation"]["deprivedDimensions"] == []

@@ -13,9 +13,10 @@ from starlette.applications import Starlette
 from tests.api import builders as b
 from tests.api import lifecycle_builders as lb
 from tests.api.conftest import Api
+from tests.api.signin import ADMIN_ACTOR
 
 TOMORROW = lb.iso(date.today() + timedelta(days=1))
-ACTOR = "api:anonymous"
+ACTOR = ADMIN_ACTOR
 APPLICATIONS = """query($filter: AssistanceApplicationFilter) {
   assistanceApplications(filter: $filter, first: 100) { totalCount nodes { id } } }"""
 

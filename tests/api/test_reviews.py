@@ -14,10 +14,11 @@ from models.db import transaction
 from tests.api import builders as b
 from tests.api import lifecycle_builders as lb
 from tests.api.conftest import Api
+from tests.api.signin import ADMIN_ACTOR
 from tests.api.test_query_count import count_statements
 
 TOMORROW = lb.iso(date.today() + timedelta(days=1))
-ACTOR = "api:anonymous"
+ACTOR = ADMIN_ACTOR
 WORKER = {
     "name": "张建国",
     "birthDate": "1985-03-01",

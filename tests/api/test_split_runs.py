@@ -7,7 +7,6 @@ import asyncio
 from collections import Counter
 from typing import Any
 
-import httpx
 import sqlalchemy as sa
 from sqlmodel import col
 from starlette.applications import Starlette
@@ -18,12 +17,13 @@ from jobs.split_runs import share_budget
 from jobs.worker import make_worker
 from models.db import SessionFactory, make_engine, make_session_factory
 from models.demo import load_demo
-from models.enums import ProposalStatus
+from models.enums import ProposalStatus, Role
 from models.geo import District, Street
 from models.matching_run import MatchingRun, PairProposal
 from models.volunteer import Volunteer
 from tests.api.builders import global_id, local_id
-from tests.api.conftest import Api, settings_for
+from tests.api.conftest import Api, client_for, settings_for
+from tests.api.signin import sign_in
 
 START = """mutation($input: MatchingRunStartInput!) { matchingRunStart(input: $input) {
   matchingRun { id status } errors { code field message } } }"""
@@ -130,10 +130,7 @@ async def test_a_split_run_is_shared_by_arq_workers(db_url: str, redis_url: str)
     settings = settings_for(db_url, redis_url=redis_url)
     app = create_app(settings)
     try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t"
-        ) as client:
-            api = Api(client)
+        async with client_for(app, await sign_in(app, Role.SERVICE)) as api:
             started = await api.ok(
                 "matchingRunStart",
                 START,

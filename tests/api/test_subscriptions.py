@@ -20,9 +20,10 @@ from api.ids import encode_id
 from models.commands.matching import start_run
 from models.db import make_engine, make_session_factory, transaction
 from models.demo import load_demo
-from models.enums import Project, RunScope
+from models.enums import Project, Role, RunScope
 from models.geo import Street
 from tests.api.conftest import settings_for
+from tests.api.signin import sign_in
 from tests.test_serve import free_port
 
 PROGRESS = """subscription($id: ID!) { runProgress(id: $id) {
@@ -51,13 +52,18 @@ async def served(app: Starlette) -> AsyncIterator[str]:
 
 
 async def _subscribe(
-    address: str, run_id: str, subscribed: asyncio.Event | None = None
+    address: str,
+    run_id: str,
+    subscribed: asyncio.Event | None = None,
+    *,
+    credentials: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every message of one subscription, up to its end; ``subscribed`` is set at the first."""
+    """Every message of one subscription, up to its end; ``subscribed`` is set at the first.
+    The credentials travel in ``connection_init`` (browsers cannot set WebSocket headers)."""
     async with websockets.connect(
         f"ws://{address}/graphql", subprotocols=[websockets.Subprotocol("graphql-transport-ws")]
     ) as ws:
-        await ws.send(json.dumps({"type": "connection_init"}))
+        await ws.send(json.dumps({"type": "connection_init", "payload": credentials or {}}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
         payload = {"query": PROGRESS, "variables": {"id": run_id}}
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
@@ -92,9 +98,10 @@ async def test_a_client_sees_a_run_advance_to_its_end(
     await engine.dispose()
     assert queued.id is not None
     run_id = encode_id("MatchingRun", queued.id)
+    staff = await sign_in(app, Role.STREET_STAFF, street_id=street)
 
     subscribed = asyncio.Event()
-    watching = asyncio.create_task(_subscribe(served, run_id, subscribed))
+    watching = asyncio.create_task(_subscribe(served, run_id, subscribed, credentials=staff))
     await asyncio.wait_for(subscribed.wait(), timeout=30)  # it has seen the queued run
     await app.state.runner.enqueue("matching_run", queued.id)
     run = await watching
@@ -111,5 +118,15 @@ async def test_a_client_sees_a_run_advance_to_its_end(
     assert last["metrics"]["eldersPaired"] > 0
     assert all(u["metrics"] is None for u in updates[:-1])  # metrics only once it succeeded
 
-    wrong = await _subscribe(served, encode_id("Street", street))
+    wrong = await _subscribe(served, encode_id("Street", street), credentials=staff)
     assert "not the id of a matching or allocation run" in json.dumps(wrong)
+
+    anonymous = await _subscribe(served, run_id)
+    assert anonymous[-1]["type"] == "error"
+    assert anonymous[-1]["payload"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    auditor = await _subscribe(served, run_id, credentials=await sign_in(app, Role.AUDITOR))
+    assert auditor[-1]["type"] == "complete"  # auditors read every run
+    with pytest.raises(websockets.exceptions.ConnectionClosedError) as closed:
+        await _subscribe(served, run_id, credentials={"Authorization": "Bearer forged"})
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403

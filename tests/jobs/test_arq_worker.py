@@ -7,7 +7,6 @@ import os
 import sys
 from pathlib import Path
 
-import httpx
 import sqlalchemy as sa
 from sqlmodel import col
 
@@ -15,10 +14,12 @@ from api.app import create_app
 from jobs.worker import make_worker
 from models.db import make_engine, make_session_factory, transaction
 from models.demo import load_demo
+from models.enums import Role
 from models.geo import Street
 from models.matching_run import MatchingRun
 from tests.api.builders import global_id
-from tests.api.conftest import Api, settings_for
+from tests.api.conftest import client_for, settings_for
+from tests.api.signin import sign_in
 from tests.jobs.test_matching_job import _start
 
 
@@ -34,10 +35,8 @@ async def test_a_run_started_through_the_api_is_done_by_an_arq_worker(
 
     settings = settings_for(db_url, redis_url=redis_url)
     app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            api = Api(client)
+        async with client_for(app, await sign_in(app, Role.SERVICE)) as api:
             started = await api.ok(
                 "matchingRunStart",
                 """mutation($input: MatchingRunStartInput!) { matchingRunStart(input: $input) {

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
+from access.crypto import Keyring
 from assessment.categories import age_on
 from models import (
     AssistanceRequest,
@@ -50,6 +51,8 @@ from models.enums import (
     StationKind,
     StatusChangeKind,
 )
+from models.id_number import parse_id_number
+from models.validation import phone
 from tests.conftest import empty_all_tables
 
 _STAMPS = ("created_at", "updated_at")
@@ -294,6 +297,37 @@ async def test_volunteers_are_plausible(session_factory: SessionFactory) -> None
     assert any(v.work_latitude is not None for v in volunteers)
     assert languages.most_common(1)[0][0] == "mandarin"
     assert "beijing_dialect" in languages
+
+
+async def test_members_have_valid_synthetic_identifiers(
+    session_factory: SessionFactory, keyring: Keyring
+) -> None:
+    await load_demo(session_factory)
+    persons = await _rows(session_factory, Person)
+
+    numbered = [p for p in persons if p.id_number is not None]
+    assert 0.94 <= len(numbered) / len(persons) < 1.0
+    assert len({p.id_number for p in numbered}) == len(numbered)
+    for person in numbered:
+        parsed = parse_id_number(person.id_number)
+        assert parsed.value == person.id_number
+        assert person.id_number.startswith("110101")  # Dongcheng
+        assert parsed.birth_date == person.birth_date
+        assert parsed.male is (person.gender is Gender.MALE)
+        assert person.id_number_hash == keyring.lookup_hash(
+            person.id_number, field="person.id_number"
+        )
+    adults = [p for p in persons if age_on(p.birth_date, REFERENCE_DATE) >= 16]
+    assert 0.6 <= sum(p.phone is not None for p in adults) / len(adults) <= 0.9
+    assert all(p.phone is None for p in persons if age_on(p.birth_date, REFERENCE_DATE) < 16)
+    assert all(phone(p.phone) == p.phone for p in persons if p.phone is not None)
+    generated = [
+        (row["id_number"], row["phone"])
+        for group, tables in generate_demo("small", 2017)
+        if group == "households"
+        for row in tables["person"]
+    ]
+    assert generated == [(p.id_number, p.phone) for p in persons]  # deterministic by seed
 
 
 async def test_same_seed_same_data_other_seed_other_data(

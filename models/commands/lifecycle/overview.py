@@ -3,6 +3,7 @@ overdue or falling due: the overview a street's civil-affairs section works from
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -39,7 +40,7 @@ def overdue_on(day: date) -> list[Any]:
 
 
 async def review_counts(
-    session: AsyncSession, *, as_of: date, street_id: int | None = None
+    session: AsyncSession, *, as_of: date, street_ids: Collection[int] | None = None
 ) -> list[ReviewCounts]:
     """Per community with households on assistance (active files), by street: one grouped
     query, whatever the number of streets."""
@@ -60,8 +61,8 @@ async def review_counts(
         .group_by(col(Community.street_id), col(Household.community_id))
         .order_by(col(Community.street_id), col(Household.community_id))
     )
-    if street_id is not None:
-        stmt = stmt.where(col(Community.street_id) == street_id)
+    if street_ids is not None:
+        stmt = stmt.where(col(Community.street_id).in_(street_ids))
     return [
         ReviewCounts(r[0], r[1], int(r[2]), int(r[3] or 0), int(r[4] or 0))
         for r in (await session.execute(stmt)).all()

@@ -1,0 +1,183 @@
+"""Managing accounts in GraphQL: district administrators create, change, deactivate and reset
+accounts; everyone changes their own password. Changing who an account is ends its sign-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from api.auth import RoleEnum, UserNode, user_node
+from api.context import Info
+from api.errors import UserError
+from api.guard import run_guarded
+from api.ids import decode_id
+from api.pagination import Connection, paginate
+from models.commands.accounts import AccountChanges, set_password, update_account
+from models.commands.users import NewUser, authenticate, create_user
+from models.errors import DomainError, ErrorCode
+from models.user import User
+
+
+@strawberry.input
+class UserFilter:
+    role: RoleEnum | None = None  # type: ignore[valid-type]
+    active: bool | None = None
+
+
+@strawberry.input(description="A new account. Scoped roles name their scope.")
+class UserCreateInput:
+    username: str
+    display_name: str
+    role: RoleEnum  # type: ignore[valid-type]
+    password: str | None = strawberry.field(
+        default=None, description="Required for people; none for service accounts (API keys)."
+    )
+    street_id: strawberry.ID | None = strawberry.field(default=None, description="Street staff.")
+    station_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Station coordinators."
+    )
+    volunteer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Volunteers: their own profile."
+    )
+
+
+@strawberry.input(description="Only the fields given change; a new role names its scope anew.")
+class UserUpdateInput:
+    id: strawberry.ID
+    expected_version: int | None = None
+    display_name: str | None = None
+    role: RoleEnum | None = None  # type: ignore[valid-type]
+    street_id: strawberry.ID | None = None
+    station_id: strawberry.ID | None = None
+    volunteer_id: strawberry.ID | None = None
+    active: bool | None = strawberry.field(
+        default=None, description="false ends every sign-in and key of the account."
+    )
+
+
+@strawberry.input
+class UserPasswordResetInput:
+    id: strawberry.ID
+    new_password: str
+
+
+@strawberry.input
+class PasswordChangeInput:
+    current_password: str
+    new_password: str
+
+
+@strawberry.type(description="The account (null when errors) and what to fix.")
+class UserPayload:
+    user: UserNode | None
+    errors: list[UserError]
+
+
+def _scope_ids(data: Any) -> dict[str, int | None]:
+    kinds = {"street_id": "Street", "station_id": "Station", "volunteer_id": "Volunteer"}
+    return {
+        name: None
+        if getattr(data, name) is None
+        else decode_id(getattr(data, name), kind, name.replace("_id", "Id"))
+        for name, kind in kinds.items()
+    }
+
+
+@strawberry.type
+class AccountQuery:
+    @strawberry.field(description="Accounts, oldest first (administrators, auditors).")
+    async def users(
+        self,
+        info: Info,
+        filter: UserFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[UserNode]:
+        f = filter or UserFilter()
+        where: list[Any] = []
+        if f.role is not None:
+            where.append(col(User.role) == f.role)
+        if f.active is not None:
+            where.append(col(User.active).is_(f.active))
+        return await paginate(info, User, where, user_node, first=first, after=after)
+
+
+@strawberry.type
+class AccountMutation:
+    @strawberry.mutation(description="Create an account (district administrators).")
+    async def user_create(self, info: Info, input: UserCreateInput) -> UserPayload:
+        async def action(session: AsyncSession) -> User:
+            new = NewUser(
+                username=input.username,
+                display_name=input.display_name,
+                role=input.role,
+                password=input.password,
+                **_scope_ids(input),
+            )
+            return await create_user(session, new)
+
+        row, errors = await run_guarded(info, input, action)
+        return UserPayload(user=None if row is None else user_node(row), errors=errors)
+
+    @strawberry.mutation(
+        description="Change an account's name, role and scope, or (de)activate it. A new "
+        "role, scope or deactivation ends every sign-in and key of the account."
+    )
+    async def user_update(self, info: Info, input: UserUpdateInput) -> UserPayload:
+        async def action(session: AsyncSession) -> User:
+            changes = AccountChanges(
+                display_name=input.display_name,
+                role=input.role,
+                active=input.active,
+                **_scope_ids(input),
+            )
+            return await update_account(
+                session,
+                decode_id(input.id, "User"),
+                changes,
+                expected_version=input.expected_version,
+            )
+
+        row, errors = await run_guarded(info, input, action)
+        return UserPayload(user=None if row is None else user_node(row), errors=errors)
+
+    @strawberry.mutation(
+        description="Set a new password for someone who lost theirs; their sign-ins end."
+    )
+    async def user_password_reset(self, info: Info, input: UserPasswordResetInput) -> UserPayload:
+        row, errors = await run_guarded(
+            info,
+            input,
+            lambda session: set_password(session, decode_id(input.id, "User"), input.new_password),
+        )
+        return UserPayload(user=None if row is None else user_node(row), errors=errors)
+
+    @strawberry.mutation(
+        description="Change your own password (give the current one); every sign-in of the "
+        "account ends, this one too: sign in again with the new password."
+    )
+    async def password_change(self, info: Info, input: PasswordChangeInput) -> UserPayload:
+        principal = info.context.user
+        assert principal.username is not None  # the gate lets only signed-in users here
+        assert principal.user_id is not None
+        try:
+            await authenticate(
+                info.context.session_factory, principal.username, input.current_password
+            )
+        except DomainError:
+            problem = UserError(
+                code=ErrorCode.UNAUTHENTICATED,
+                message="currentPassword: this is not your current password.",
+                field="currentPassword",
+            )
+            return UserPayload(user=None, errors=[problem])
+        user_id = principal.user_id
+        row, errors = await run_guarded(
+            info,
+            input,
+            lambda session: set_password(session, user_id, input.new_password),
+        )
+        return UserPayload(user=None if row is None else user_node(row), errors=errors)
