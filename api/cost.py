@@ -54,6 +54,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from api.document_guard import operations
 from settings import Settings
 
 PAGE_ARGUMENT = "first"
@@ -202,12 +203,6 @@ def _argument(node: FieldNode, name: str) -> ValueNode | None:
     return None
 
 
-def _operations(document: DocumentNode) -> Iterator[OperationDefinitionNode]:
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            yield definition
-
-
 def operation_costs(
     schema: GraphQLSchema,
     document: DocumentNode,
@@ -221,7 +216,7 @@ def operation_costs(
         if isinstance(definition, FragmentDefinitionNode)
     }
     costs: dict[OperationDefinitionNode, int] = {}
-    for operation in _operations(document):
+    for operation in operations(document):
         root = schema.get_root_type(operation.operation)
         if root is None:
             continue  # e.g. no subscription type: other rules report it

@@ -138,7 +138,8 @@ class _Nodes(Visitor):
         self.numbers.append(node)
 
 
-def _operations(document: DocumentNode) -> Iterator[OperationDefinitionNode]:
+def operations(document: DocumentNode) -> Iterator[OperationDefinitionNode]:
+    """The operations of a document (not its fragments)."""
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             yield definition
@@ -164,7 +165,7 @@ def document_problem(document: DocumentNode, *, max_fields: int) -> GraphQLError
                 extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
             )
     try:
-        fields = max((shape.size(op.selection_set) for op in _operations(document)), default=0)
+        fields = max((shape.size(op.selection_set) for op in operations(document)), default=0)
         repeated = _most_repeated(shape, nodes.selection_sets)
     except (_TooDeep, RecursionError):
         return GraphQLError(

@@ -98,12 +98,12 @@ class PersonNode(Entity):
         IDENTIFIER,
         "The resident ID-card number. " + MASKED_DOC.format(example="1101**********1234"),
     )
-    def id_number(self, info: Info) -> str | None:
-        return shown_identifier(info, Identifier.ID_NUMBER, self.row.id_number)
+    def id_number(self) -> str | None:
+        return shown_identifier(Identifier.ID_NUMBER, self.row.id_number)
 
     @sensitive(IDENTIFIER, "Phone number. " + MASKED_DOC.format(example="138****5678"))
-    def phone(self, info: Info) -> str | None:
-        return shown_identifier(info, Identifier.PHONE, self.row.phone)
+    def phone(self) -> str | None:
+        return shown_identifier(Identifier.PHONE, self.row.phone)
 
     @strawberry.field
     async def household(self, info: Info) -> HouseholdNode:

@@ -6,19 +6,15 @@ from __future__ import annotations
 from graphql import GraphQLError
 
 from access.masking import Identifier, mask
-from api.context import Info
 from models.validation import Invalid, Rule
 
 MASKED_DOC = "Masked, e.g. {example} (inputs take the full value)."
 
 
-def shown_identifier(info: Info, kind: Identifier, value: str | None) -> str | None:
-    """What the asking user sees of ``value``: the one place that decides it.
-
-    Today everyone sees it masked. Revealing it in full to the roles that need it, with a
-    stated purpose and a line in an access log, is decided here (``info`` says who asks).
-    """
-    del info  # the decision does not depend on the user yet
+def shown_identifier(kind: Identifier, value: str | None) -> str | None:
+    """What the asking user sees of ``value``: masked, for every role. A full value is only
+    given by ``identifierReveal`` (for a stated purpose, logged); the read itself is logged by
+    the field's ``Sensitive`` extension."""
     return None if value is None else mask(kind, value)
 
 

@@ -67,8 +67,8 @@ class VolunteerNode(Entity):
     active: bool
 
     @sensitive(Sensitivity.IDENTIFIER, "Phone number. " + MASKED_DOC.format(example="138****5678"))
-    def phone(self, info: Info) -> str | None:
-        shown = shown_identifier(info, Identifier.PHONE, self.row.phone)
+    def phone(self) -> str | None:
+        shown = shown_identifier(Identifier.PHONE, self.row.phone)
         assert shown is not None
         return shown
 

@@ -6,6 +6,7 @@ none of them, while they do hold the member's name in clear (so the search itsel
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -13,14 +14,17 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
 from models.db import make_engine
+from models.enums import Role
 from models.id_number import make_id_number
 from tests.api import builders as b
-from tests.api.conftest import Api
+from tests.api.conftest import Api, client_for
+from tests.api.signin import sign_in
 from tests.services import PG_ADMIN_URL
 
 BORN = date(1951, 7, 23)
@@ -150,3 +154,31 @@ def _pg_dump(pg_dump: str, db_url: str) -> bytes:
     )
     assert b"COPY public.person" in dumped.stdout
     return dumped.stdout
+
+
+READS = [
+    "{ households(first: 50) { nodes { members { name idNumber phone } } } }",
+    "{ volunteers(first: 50) { nodes { name phone } } }",
+    "{ accessLog(first: 100) { nodes { kind recordType fields before after } } }",
+]
+
+
+async def test_no_response_carries_an_identifier_in_clear(api: Api, app: Starlette) -> None:
+    """Every response body of the writes above (creations, changes, the refused duplicate,
+    look-ups) and of reading it all back, by an administrator and an auditor, holds none of
+    the identifiers: they come back masked, also in the access log's before/after."""
+    bodies: list[bytes] = []
+
+    async def keep(response: httpx.Response) -> None:  # as text, not \u escapes
+        text = json.dumps(json.loads(await response.aread()), ensure_ascii=False)
+        bodies.append(text.encode())
+
+    api.client.event_hooks["response"].append(keep)
+    await _write_identifiers(api)
+    async with client_for(app, await sign_in(app, Role.AUDITOR)) as auditor:
+        auditor.client.event_hooks["response"].append(keep)
+        for query in READS:
+            assert await api.data(query)
+            assert await auditor.data(query)
+    assert len(bodies) >= 2 * len(READS) + 8
+    assert _found(b"".join(bodies)) == [NAME]
