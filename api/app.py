@@ -27,7 +27,7 @@ from api.context import Context
 from api.loaders import Loaders
 from api.metrics import HttpMetrics
 from api.ratelimit import RequestLimits, client_address, make_rate_limiter
-from api.refusals import Refusal, refusal_response
+from api.refusals import RateLimited, Refusal, refusal_response
 from api.request_id import RequestIdMiddleware
 from api.request_size import BodySizeLimit
 from api.schema import build_schema
@@ -39,6 +39,9 @@ from models.db import SessionFactory, make_engine, make_session_factory
 from settings import Settings
 
 log = logging.getLogger(__name__)
+
+MAX_SUBSCRIPTIONS = 10
+"""Subscriptions one WebSocket connection may hold at once (each polls its run's row)."""
 
 
 class BangfuGraphQL(GraphQL[Context, None]):
@@ -55,6 +58,7 @@ class BangfuGraphQL(GraphQL[Context, None]):
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=False,
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
         )
         self.settings = settings
         self.factory = factory
@@ -99,19 +103,27 @@ class BangfuGraphQL(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         """Browsers cannot set headers on a WebSocket: its ``connection_init`` payload may
         carry them (``{"Authorization": "Bearer ..."}`` or ``{"X-Api-Key": ...}``). Credentials
-        that do not hold close the connection (4403)."""
+        that do not hold close the connection (4403), and so does a principal over its rate
+        limit (a connection counts as one request)."""
         params = {str(k).lower(): str(v) for k, v in (context.connection_params or {}).items()}
         sent = {k: v for k, v in params.items() if k in ("authorization", API_KEY_HEADER)}
-        if not sent:
-            return None  # the upgrade request's headers (if any) stand
-        principal, problem = await authenticate_request(Headers(sent), self.settings, self.factory)
-        if problem is not None or not principal.is_authenticated:
-            raise ConnectionRejectionError({"reason": f"credentials {problem or 'missing'}"})
-        set_actor(principal.actor)
-        context.user = principal
-        context.scope = Scope(principal)
-        context.loaders = Loaders(self.factory, context.scope)
-        context.credential_problem = None
+        if sent:  # else the upgrade request's headers (if any) stand
+            principal, problem = await authenticate_request(
+                Headers(sent), self.settings, self.factory
+            )
+            if problem is not None or not principal.is_authenticated:
+                raise ConnectionRejectionError({"reason": f"credentials {problem or 'missing'}"})
+            set_actor(principal.actor)
+            context.user = principal
+            context.scope = Scope(principal)
+            context.loaders = Loaders(self.factory, context.scope)
+            context.credential_problem = None
+        try:
+            await self.limits.check_request(context.user, client_address(context.request))
+        except RateLimited as exc:
+            raise ConnectionRejectionError(
+                {"reason": "rate limited", "retryAfter": exc.retry_after}
+            ) from None
         return None
 
 

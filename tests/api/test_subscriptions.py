@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -38,6 +39,12 @@ async def app(db_url: str) -> Starlette:
 
 @pytest.fixture
 async def served(app: Starlette) -> AsyncIterator[str]:
+    async with serving(app) as address:
+        yield address
+
+
+@asynccontextmanager
+async def serving(app: Starlette) -> AsyncIterator[str]:
     """The app on a free local port, in this event loop; yields its host:port."""
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
@@ -130,3 +137,19 @@ async def test_a_client_sees_a_run_advance_to_its_end(
         await _subscribe(served, run_id, credentials={"Authorization": "Bearer forged"})
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4403
+
+
+async def test_a_principal_over_its_rate_limit_cannot_open_more_connections(db_url: str) -> None:
+    limited = create_app(settings_for(db_url, rate_limit_requests=2, rate_limit_window_s=600))
+    auditor = await sign_in(limited, Role.AUDITOR)
+    run_id = encode_id("MatchingRun", 1)  # no such run: each subscription ends at once
+    async with serving(limited) as address:
+        for _ in range(2):
+            answered = await _subscribe(address, run_id, credentials=auditor)
+            assert answered[-1]["type"] == "complete"  # accepted: "no such run", then the end
+        with pytest.raises(websockets.exceptions.ConnectionClosedError) as closed:
+            await _subscribe(address, run_id, credentials=auditor)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+    await limited.state.runner.close()
+    await limited.state.engine.dispose()
