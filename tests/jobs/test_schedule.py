@@ -200,4 +200,9 @@ async def test_three_workers_tick_and_each_slot_runs_once(
     assert len(starts) >= 3
     assert len(set(starts)) == len(starts)
     assert slots[0].detail == {"baseline": True}
-    assert all(s.status == DONE and s.detail == {"streets": [], "runs": []} for s in slots[1:])
+    # A slot claimed in the last moments may still be running when the workers stop (on a
+    # loaded machine a run can outlast its 1 s period): only the last two may be unfinished.
+    ran = slots[1:]
+    assert all(s.status == DONE for s in ran[:-2])
+    assert all(s.detail == {"streets": [], "runs": []} for s in ran if s.status == DONE)
+    assert sum(s.status == DONE for s in ran) >= 1
