@@ -333,7 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys_generate = keys_sub.add_parser(
         "generate", help="print a new random key (for BANGFU_DATA_KEYS or BANGFU_LOOKUP_KEYS)"
     )
-    keys_generate.set_defaults(func=cmd_keys_generate)
+    keys_generate.set_defaults(func=cmd_keys_generate, needs_keys=False)
     keys_rotate = keys_sub.add_parser(
         "rotate",
         help="re-encrypt every stored identifier under the current data key and recompute "
@@ -355,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("output", nargs="?", default="schema.graphql", help="file, or - for stdout")
-    export.set_defaults(func=cmd_export_schema)
+    export.set_defaults(func=cmd_export_schema, needs_keys=False)
     return parser
 
 
@@ -365,8 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     settings = Settings()
-    try:
-        configure_keyring(settings.keyring())
+    try:  # not for the commands that touch no identifier (making a key must work without one)
+        if getattr(args, "needs_keys", True):
+            configure_keyring(settings.keyring())
     except InvalidKeyConfiguration as exc:
         print(f"{args.command}: {exc}", file=sys.stderr)
         return 2

@@ -33,6 +33,7 @@ from sqlmodel import col
 
 from access.principal import Principal
 from access.sensitivity import CHILD_AGE, SEES_CHILDREN
+from assessment.categories import born_by
 from models.access_log import AccessLogEntry
 from models.allocation_run import AllocationOutcome, AllocationProposal, AllocationRun
 from models.assessment import HouseholdAssessment
@@ -178,7 +179,7 @@ class Scope:
             col(Person.household_id).in_(_require(self.households()))
         )
         if self.role not in SEES_CHILDREN:  # coordinators: the adults of their community
-            persons = persons.where(col(Person.birth_date) <= born_before_childhood(date.today()))
+            persons = persons.where(col(Person.birth_date) <= born_by(date.today(), CHILD_AGE))
         return persons
 
     def elders(self) -> Ids | None:
@@ -227,14 +228,6 @@ class Scope:
             col(Volunteer.id).in_(_require(self.station_volunteers())),
             col(Volunteer.id).in_(linked),
         )
-
-
-def born_before_childhood(today: date) -> date:
-    """The latest birth date of someone who is no longer a child on ``today``."""
-    try:
-        return today.replace(year=today.year - CHILD_AGE)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - CHILD_AGE, day=28)
 
 
 def _conditions(condition: Condition | None) -> list[Condition]:

@@ -21,7 +21,7 @@ from api.errors import UserError
 from api.guard import run_guarded
 from api.ids import decode_id, encode_id
 from api.nodes import from_row
-from api.pagination import Connection, paginate
+from api.pagination import Connection, filter_conditions, paginate
 from api.sensitive import reader_of
 from models.access_log import AccessLogEntry
 from models.commands.access_log import record_reveal
@@ -103,7 +103,7 @@ class AccessLogQuery:
         after: str | None = None,
     ) -> Connection[AccessLogEntryNode]:
         f = filter or AccessLogFilter()
-        where: list[Any] = []
+        where = filter_conditions(AccessLogEntry, f, {}, ("actor", "kind"))
         if f.record_id is not None:
             try:
                 record_type, record_id = _record(f.record_id)
@@ -113,10 +113,6 @@ class AccessLogQuery:
                 col(AccessLogEntry.record_type) == record_type,
                 col(AccessLogEntry.record_id) == record_id,
             ]
-        if f.actor is not None:
-            where.append(col(AccessLogEntry.actor) == f.actor)
-        if f.kind is not None:
-            where.append(col(AccessLogEntry.kind) == f.kind)
         if f.since is not None:
             where.append(col(AccessLogEntry.created_at) >= f.since)
         if f.until is not None:

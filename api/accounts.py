@@ -7,14 +7,14 @@ from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from api.auth import RoleEnum, UserNode, user_node
 from api.context import Info
 from api.errors import UserError
 from api.guard import run_guarded
 from api.ids import decode_id
-from api.pagination import Connection, paginate
+from api.mutations import mutation, payload_type
+from api.pagination import Connection, filter_conditions, paginate
 from models.commands.accounts import AccountChanges, set_password, update_account
 from models.commands.users import NewUser, authenticate, create_user
 from models.errors import DomainError, ErrorCode
@@ -70,10 +70,7 @@ class PasswordChangeInput:
     new_password: str
 
 
-@strawberry.type(description="The account (null when errors) and what to fix.")
-class UserPayload:
-    user: UserNode | None
-    errors: list[UserError]
+UserPayload = payload_type(UserNode, "User")
 
 
 def _scope_ids(data: Any) -> dict[str, int | None]:
@@ -96,70 +93,60 @@ class AccountQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[UserNode]:
-        f = filter or UserFilter()
-        where: list[Any] = []
-        if f.role is not None:
-            where.append(col(User.role) == f.role)
-        if f.active is not None:
-            where.append(col(User.active).is_(f.active))
+        where = filter_conditions(User, filter or UserFilter(), {}, ("role", "active"))
         return await paginate(info, User, where, user_node, first=first, after=after)
+
+
+async def _create(session: AsyncSession, data: UserCreateInput) -> User:
+    new = NewUser(
+        username=data.username,
+        display_name=data.display_name,
+        role=data.role,
+        password=data.password,
+        **_scope_ids(data),
+    )
+    return await create_user(session, new)
+
+
+async def _update(session: AsyncSession, data: UserUpdateInput) -> User:
+    changes = AccountChanges(
+        display_name=data.display_name, role=data.role, active=data.active, **_scope_ids(data)
+    )
+    return await update_account(
+        session, decode_id(data.id, "User"), changes, expected_version=data.expected_version
+    )
 
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation(description="Create an account (district administrators).")
-    async def user_create(self, info: Info, input: UserCreateInput) -> UserPayload:
-        async def action(session: AsyncSession) -> User:
-            new = NewUser(
-                username=input.username,
-                display_name=input.display_name,
-                role=input.role,
-                password=input.password,
-                **_scope_ids(input),
-            )
-            return await create_user(session, new)
-
-        row, errors = await run_guarded(info, input, action)
-        return UserPayload(user=None if row is None else user_node(row), errors=errors)
-
-    @strawberry.mutation(
+    user_create = mutation(
+        UserNode,
+        UserPayload,
+        UserCreateInput,
+        _create,
+        description="Create an account (district administrators).",
+    )
+    user_update = mutation(
+        UserNode,
+        UserPayload,
+        UserUpdateInput,
+        _update,
         description="Change an account's name, role and scope, or (de)activate it. A new "
-        "role, scope or deactivation ends every sign-in and key of the account."
+        "role, scope or deactivation ends every sign-in and key of the account.",
     )
-    async def user_update(self, info: Info, input: UserUpdateInput) -> UserPayload:
-        async def action(session: AsyncSession) -> User:
-            changes = AccountChanges(
-                display_name=input.display_name,
-                role=input.role,
-                active=input.active,
-                **_scope_ids(input),
-            )
-            return await update_account(
-                session,
-                decode_id(input.id, "User"),
-                changes,
-                expected_version=input.expected_version,
-            )
-
-        row, errors = await run_guarded(info, input, action)
-        return UserPayload(user=None if row is None else user_node(row), errors=errors)
-
-    @strawberry.mutation(
-        description="Set a new password for someone who lost theirs; their sign-ins end."
+    user_password_reset = mutation(
+        UserNode,
+        UserPayload,
+        UserPasswordResetInput,
+        lambda session, data: set_password(session, decode_id(data.id, "User"), data.new_password),
+        description="Set a new password for someone who lost theirs; their sign-ins end.",
     )
-    async def user_password_reset(self, info: Info, input: UserPasswordResetInput) -> UserPayload:
-        row, errors = await run_guarded(
-            info,
-            input,
-            lambda session: set_password(session, decode_id(input.id, "User"), input.new_password),
-        )
-        return UserPayload(user=None if row is None else user_node(row), errors=errors)
 
     @strawberry.mutation(
         description="Change your own password (give the current one); every sign-in of the "
         "account ends, this one too: sign in again with the new password."
     )
-    async def password_change(self, info: Info, input: PasswordChangeInput) -> UserPayload:
+    async def password_change(self, info: Info, input: PasswordChangeInput) -> UserPayload:  # type: ignore[valid-type]
         principal = info.context.user
         assert principal.username is not None  # the gate lets only signed-in users here
         assert principal.user_id is not None
@@ -173,11 +160,13 @@ class AccountMutation:
                 message="currentPassword: this is not your current password.",
                 field="currentPassword",
             )
-            return UserPayload(user=None, errors=[problem])
+            return UserPayload(user=None, errors=[problem])  # type: ignore[no-any-return]
         user_id = principal.user_id
         row, errors = await run_guarded(
             info,
             input,
             lambda session: set_password(session, user_id, input.new_password),
         )
-        return UserPayload(user=None if row is None else user_node(row), errors=errors)
+        return UserPayload(  # type: ignore[no-any-return]
+            user=None if row is None else user_node(row), errors=errors
+        )

@@ -3,7 +3,6 @@ and the Alkire-Foster measures (H, A, M0, contributions) per street and for the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Annotated
@@ -19,7 +18,7 @@ from api.entity import Entity, load_node
 from api.enums import HelpKindEnum
 from api.errors import UserError
 from api.geo import StreetNode
-from api.ids import decode_id, filter_id
+from api.ids import decode_id, filter_id, filter_ids
 from api.mutations import mutation, payload_type
 from api.nodes import from_row
 from api.pagination import page_size
@@ -273,10 +272,6 @@ def _k(text: str | None) -> Fraction | None:
         ) from None
 
 
-def _street_ids(ids: Sequence[strawberry.ID] | None) -> list[int] | None:
-    return None if ids is None else [filter_id(s, "Street", "streetIds") for s in ids]
-
-
 @strawberry.type
 class AssessmentQuery:
     @strawberry.field(
@@ -291,12 +286,13 @@ class AssessmentQuery:
         street_ids: list[strawberry.ID] | None = None,
         k: str | None = None,
     ) -> NeedMeasures:
+        requested = filter_ids(street_ids, "Street", "streetIds")
         try:
             async with info.context.session_factory() as session:
                 result = await area_measures(
                     session,
                     on or date.today(),
-                    street_ids=info.context.scope.streets_within(_street_ids(street_ids)),
+                    street_ids=info.context.scope.streets_within(requested),
                     k=_k(k),
                 )
         except DomainError as err:

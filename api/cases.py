@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlmodel import col
 
 from api.context import Info
 from api.entity import Entity, load_node
-from api.ids import decode_id, filter_id
+from api.ids import decode_id
 from api.mutations import mutation, payload_type
 from api.nodes import from_row
-from api.pagination import Connection, paginate
+from api.pagination import Connection, filter_conditions, paginate
 from models.case import CaseAssignment
 from models.commands.cases import assign_case, end_case
 
@@ -81,12 +81,9 @@ class CaseQuery:
         after: str | None = None,
     ) -> Connection[CaseAssignmentNode]:
         f = filter or CaseAssignmentFilter()
-        where: list[Any] = []
-        if f.user_id is not None:
-            where.append(col(CaseAssignment.user_id) == filter_id(f.user_id, "User", "userId"))
-        if f.household_id is not None:
-            household = filter_id(f.household_id, "Household", "householdId")
-            where.append(col(CaseAssignment.household_id) == household)
+        where = filter_conditions(
+            CaseAssignment, f, {"user_id": "User", "household_id": "Household"}
+        )
         if f.open is not None:
             ended = col(CaseAssignment.ended_on)
             where.append(ended.is_(None) if f.open else ended.is_not(None))

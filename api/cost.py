@@ -54,7 +54,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from api.document_guard import operations
+from api.document_guard import fragment_definitions, operations
 from settings import Settings
 
 PAGE_ARGUMENT = "first"
@@ -210,11 +210,7 @@ def operation_costs(
     model: CostModel,
 ) -> dict[OperationDefinitionNode, int]:
     """The worst-case number of objects each operation of ``document`` can return."""
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
+    fragments = fragment_definitions(document)
     costs: dict[OperationDefinitionNode, int] = {}
     for operation in operations(document):
         root = schema.get_root_type(operation.operation)

@@ -65,9 +65,7 @@ class _Shape:
     validation reports them)."""
 
     def __init__(self, document: DocumentNode) -> None:
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        self.fragments = fragment_definitions(document)
         self._sizes: dict[str, int] = {}
         self._keys: dict[str, Counter[str]] = {}
         self._expanding: list[str] = []
@@ -125,8 +123,12 @@ class _Nodes(Visitor):
         self.numbers: list[IntValueNode | FloatValueNode] = []
         self.spreads: list[FragmentSpreadNode] = []
 
-    def enter_selection_set(self, node: SelectionSetNode, *_: object) -> None:
-        self.selection_sets.append(node)
+    def enter_selection_set(
+        self, node: SelectionSetNode, _key: object, parent: object, *_: object
+    ) -> None:
+        # An inline fragment's fields are counted with its parent's (never more often there).
+        if not isinstance(parent, InlineFragmentNode):
+            self.selection_sets.append(node)
 
     def enter_fragment_spread(self, node: FragmentSpreadNode, *_: object) -> None:
         self.spreads.append(node)
@@ -136,6 +138,11 @@ class _Nodes(Visitor):
 
     def enter_float_value(self, node: FloatValueNode, *_: object) -> None:
         self.numbers.append(node)
+
+
+def fragment_definitions(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    """A document's fragments by name."""
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
 def operations(document: DocumentNode) -> Iterator[OperationDefinitionNode]:

@@ -31,6 +31,7 @@ from api.scalars import (
     slots_in,
 )
 from api.volunteers import VolunteerNode
+from assessment.categories import born_by
 from models.commands.elders import ELDER, ElderSets, create_elder, update_elder
 from models.elder import ELDER_MIN_AGE, Elder, ElderCareNeed, ElderLanguage, ElderVisitSlot
 from models.enums import PairStatus
@@ -140,20 +141,14 @@ class ElderFilter:
 def _born_by_age(min_age: int | None, max_age: int | None, today: date) -> list[Any]:
     """Birth-date bounds for an age range on ``today`` (29 February handled by replace)."""
 
-    def years_before(years: int) -> date:
-        try:
-            return today.replace(year=today.year - years)
-        except ValueError:  # 29 February in a non-leap year
-            return today.replace(year=today.year - years, day=28)
-
     for name, value in (("minAge", min_age), ("maxAge", max_age)):
         if value is not None and not 0 <= value <= 130:
             raise GraphQLError(f"filter.{name}: must be between 0 and 130 (got {value}).")
     where: list[Any] = []
     if min_age is not None:
-        where.append(Person.birth_date <= years_before(min_age))
+        where.append(Person.birth_date <= born_by(today, min_age))
     if max_age is not None:
-        where.append(Person.birth_date > years_before(max_age + 1))
+        where.append(Person.birth_date > born_by(today, max_age + 1))
     return where
 
 

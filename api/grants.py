@@ -17,10 +17,10 @@ from api.entity import VERSION_DOC, Entity, load_node
 from api.enums import GrantStatusEnum, HelpKindEnum, LedgerKindEnum, RequestStatusEnum
 from api.funds import FundNode
 from api.households import HouseholdNode
-from api.ids import decode_id, encode_id, filter_id
+from api.ids import decode_id, encode_id
 from api.mutations import mutation, payload_type
 from api.nodes import from_row
-from api.pagination import Connection, paginate
+from api.pagination import Connection, filter_conditions, paginate
 from api.scalars import Money
 from models.commands import requests as request_commands
 from models.commands.ledger import (
@@ -161,20 +161,6 @@ class LedgerFilter:
     kind: LedgerKindEnum | None = None  # type: ignore[valid-type]
 
 
-def _where(model: Any, filters: Any, ids: dict[str, str], plain: tuple[str, ...]) -> list[Any]:
-    """Conditions from a filter input: global-id fields decoded, plain fields compared."""
-    where: list[Any] = []
-    for name, type_name in ids.items():
-        value = getattr(filters, name, None)
-        if value is not None:
-            where.append(getattr(model, name) == filter_id(value, type_name, name))
-    for name in plain:
-        value = getattr(filters, name, None)
-        if value is not None:
-            where.append(getattr(model, name) == value)
-    return where
-
-
 @strawberry.type
 class GrantQuery:
     @strawberry.field(description="Households' requests for money.")
@@ -185,7 +171,7 @@ class GrantQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[AssistanceRequestNode]:
-        where = _where(
+        where = filter_conditions(
             AssistanceRequest,
             filter,
             {"household_id": "Household"},
@@ -208,7 +194,7 @@ class GrantQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[GrantNode]:
-        where = _where(
+        where = filter_conditions(
             Grant, filter, {"fund_id": "Fund", "household_id": "Household"}, ("status", "year")
         )
         return await paginate(
@@ -230,7 +216,7 @@ class GrantQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[LedgerEntryNode]:
-        where = _where(LedgerEntry, filter, {"fund_id": "Fund"}, ("year", "kind"))
+        where = filter_conditions(LedgerEntry, filter, {"fund_id": "Fund"}, ("year", "kind"))
         return await paginate(
             info,
             LedgerEntry,

@@ -86,16 +86,13 @@ async def check_scope(session: AsyncSession, scope: Scope, ids: list[tuple[str, 
             wanted.setdefault(model, {}).setdefault(number, []).append((label, gid.type_name))
     problems: list[Problem] = []
     for model, by_id in wanted.items():
-        rows = (
-            await session.execute(
-                sa.select(model).where(
-                    model.id.in_(list(by_id)),  # type: ignore[union-attr]
-                    *scope.write(model),
-                )
-            )
-        ).scalars()
-        check = ROW_CHECKS.get(model)
-        allowed = {row.id for row in rows if check is None or await check(session, scope, row)}
+        check = ROW_CHECKS.get(model)  # rows only where a check needs them: ids are enough
+        key: Any = model.id
+        stmt = sa.select(model if check else key).where(key.in_(list(by_id)), *scope.write(model))
+        found = (await session.execute(stmt)).scalars()
+        allowed = (
+            {row.id for row in found if await check(session, scope, row)} if check else set(found)
+        )
         for number, uses in by_id.items():
             if number not in allowed:
                 problems += [

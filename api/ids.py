@@ -42,3 +42,8 @@ def filter_id(value: str, type_name: str, field: str) -> int:
         return decode_id(value, type_name, field)
     except InputError as exc:
         raise GraphQLError(exc.problem.message) from None
+
+
+def filter_ids(values: Sequence[str] | None, type_name: str, field: str) -> list[int] | None:
+    """The global ids of a list filter (None: no filter); a wrong one is a query error."""
+    return None if values is None else [filter_id(v, type_name, field) for v in values]

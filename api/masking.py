@@ -14,7 +14,11 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
-from api.request_id import current_request_id, unexpected_error_message
+from api.request_id import (
+    current_request_id,
+    unexpected_error_extensions,
+    unexpected_error_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +44,7 @@ class MaskUnexpectedErrors(MaskErrors):
             positions=error.positions,
             path=error.path,
             original_error=None,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+            extensions=unexpected_error_extensions(request_id),
         )
 
 

@@ -11,8 +11,10 @@ import strawberry
 from graphql import GraphQLError
 from sqlmodel import col
 from strawberry import relay
+from strawberry.utils.str_converters import to_camel_case
 
 from api.context import Info
+from api.ids import filter_id
 from models.base import Table
 
 N = TypeVar("N")
@@ -40,6 +42,24 @@ class Connection(Generic[N]):
     @strawberry.field(description="The items of this page (the nodes of `edges`).")
     def nodes(self) -> list[N]:
         return [edge.node for edge in self.edges]
+
+
+def filter_conditions(
+    model: Any, filters: Any, ids: dict[str, str], plain: tuple[str, ...] = ()
+) -> list[Any]:
+    """Conditions from a list's filter input: global-id fields (attribute -> type name)
+    decoded, plain fields compared; fields left null add nothing."""
+    where: list[Any] = []
+    for name, type_name in ids.items():
+        value = getattr(filters, name, None)
+        if value is not None:
+            label = f"filter.{to_camel_case(name)}"
+            where.append(getattr(model, name) == filter_id(value, type_name, label))
+    for name in plain:
+        value = getattr(filters, name, None)
+        if value is not None:
+            where.append(getattr(model, name) == value)
+    return where
 
 
 def encode_cursor(row_id: int) -> str:

@@ -93,13 +93,17 @@ class MemoryRateLimiter:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._tats: dict[str, float] = {}
+        self._prune_at = _PRUNE_AT
 
     async def hit(self, key: str, rate: Rate) -> Verdict:
         now = self._clock()
         new_tat, verdict = gcra(self._tats.get(key), now, rate)
         if new_tat is not None:
-            if len(self._tats) >= _PRUNE_AT:
+            if key not in self._tats and len(self._tats) >= self._prune_at:
+                # Forget the emptied buckets; prune next when twice as many keys are live, so
+                # many live keys cost one pass per doubling, not one per request.
                 self._tats = {k: t for k, t in self._tats.items() if t > now}
+                self._prune_at = max(_PRUNE_AT, 2 * len(self._tats))
             self._tats[key] = new_tat
         return verdict
 

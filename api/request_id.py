@@ -48,6 +48,14 @@ def unexpected_error_message(request_id: str) -> str:
     )
 
 
+UNEXPECTED = "INTERNAL_SERVER_ERROR"
+
+
+def unexpected_error_extensions(request_id: str) -> dict[str, str]:
+    """The ``extensions`` of that error: its code and the id."""
+    return {"code": UNEXPECTED, "requestId": request_id}
+
+
 def accepted_request_id(value: str | None) -> str:
     """``value`` when it is a valid id, else a new id."""
     if value is not None and _VALID.fullmatch(value):
@@ -96,8 +104,7 @@ class RequestIdMiddleware:
             body = json.dumps(
                 error_body(
                     unexpected_error_message(request_id),
-                    "INTERNAL_SERVER_ERROR",
-                    requestId=request_id,
+                    **unexpected_error_extensions(request_id),
                 )
             ).encode()
             await sending(

@@ -8,7 +8,7 @@ of their scope and read them all.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,14 +18,13 @@ from strawberry import UNSET
 from api.context import Info
 from api.entity import Entity, load_children, load_node
 from api.enums import SkillEnum
-from api.errors import UserError
 from api.guard import run_guarded
-from api.ids import decode_id, filter_id
+from api.ids import decode_id
 from api.mutations import mutation, payload_type
 from api.nodes import from_row, given, maybe
-from api.pagination import Connection, paginate
+from api.pagination import Connection, filter_conditions, paginate
 from api.scalars import GeoPointInput, WeeklySlotInput, point_changes, slots_in
-from api.volunteers import VolunteerNode, volunteer_node
+from api.volunteers import VolunteerPayload, volunteer_node
 from models.commands.service_records import record_service
 from models.commands.volunteers import VolunteerSets, update_volunteer
 from models.enums import ServiceKind
@@ -89,12 +88,6 @@ class VolunteerProfileInput:
 ServiceRecordPayload = payload_type(ServiceRecordNode, "ServiceRecord")
 
 
-@strawberry.type(description="Your profile (null when errors) and what to fix.")
-class VolunteerProfilePayload:
-    volunteer: VolunteerNode | None
-    errors: list[UserError]
-
-
 @strawberry.type
 class ServiceRecordQuery:
     @strawberry.field(description="Service records, oldest first (a volunteer: their own).")
@@ -106,9 +99,7 @@ class ServiceRecordQuery:
         after: str | None = None,
     ) -> Connection[ServiceRecordNode]:
         f = filter or ServiceRecordFilter()
-        where: list[Any] = []
-        if f.pair_id is not None:
-            where.append(col(ServiceRecord.pair_id) == filter_id(f.pair_id, "Pair", "pairId"))
+        where = filter_conditions(ServiceRecord, f, {"pair_id": "Pair"})
         if f.since is not None:
             where.append(col(ServiceRecord.served_on) >= f.since)
         if f.until is not None:
@@ -146,7 +137,7 @@ class ServiceRecordMutation:
     )
     async def volunteer_profile_update(
         self, info: Info, input: VolunteerProfileInput
-    ) -> VolunteerProfilePayload:
+    ) -> VolunteerPayload:  # type: ignore[valid-type]
         volunteer_id = info.context.user.volunteer_id
         assert volunteer_id is not None  # the gate lets only volunteers' accounts here
 
@@ -167,6 +158,6 @@ class ServiceRecordMutation:
             )
 
         row, errors = await run_guarded(info, input, action)
-        return VolunteerProfilePayload(
+        return VolunteerPayload(  # type: ignore[no-any-return]
             volunteer=None if row is None else volunteer_node(row), errors=errors
         )

@@ -12,9 +12,9 @@ from sqlmodel import col
 from api.context import Info
 from api.entity import load_node
 from api.geo import StreetNode
-from api.ids import filter_id
+from api.ids import filter_ids
 from api.scalars import Money
-from jobs.statistics import monday_of
+from jobs.statistics import empty_figures, monday_of
 from models.statistics import WeeklyStatistics
 
 
@@ -47,23 +47,23 @@ class StreetWeek:
 
 
 def street_week(row: WeeklyStatistics) -> StreetWeek:
-    f: dict[str, Any] = row.figures
+    f: dict[str, Any] = {**empty_figures(), **row.figures}
     return StreetWeek(
         row=row,
         week_of=row.week_of,
-        households_on_assistance=int(f.get("households_on_assistance", 0)),
+        households_on_assistance=int(f["households_on_assistance"]),
         by_status=[
             StatusCount(status=k, households=int(v)) for k, v in sorted(f["by_status"].items())
         ],
-        overdue_reviews=int(f.get("overdue_reviews", 0)),
-        reviews_due_30_days=int(f.get("reviews_due_30_days", 0)),
-        monthly_benefits=Money(int(f.get("monthly_benefits_fen", 0))),
-        elders_80_plus=int(f.get("elders_80_plus", 0)),
-        elders_paired=int(f.get("elders_paired", 0)),
-        open_requests=int(f.get("open_requests", 0)),
-        assessed_households=int(f.get("assessed_households", 0)),
-        headcount_ratio=float(f.get("headcount_ratio", 0.0)),
-        adjusted_headcount=float(f.get("adjusted_headcount", 0.0)),
+        overdue_reviews=int(f["overdue_reviews"]),
+        reviews_due_30_days=int(f["reviews_due_30_days"]),
+        monthly_benefits=Money(int(f["monthly_benefits_fen"])),
+        elders_80_plus=int(f["elders_80_plus"]),
+        elders_paired=int(f["elders_paired"]),
+        open_requests=int(f["open_requests"]),
+        assessed_households=int(f["assessed_households"]),
+        headcount_ratio=float(f["headcount_ratio"]),
+        adjusted_headcount=float(f["adjusted_headcount"]),
     )
 
 
@@ -80,8 +80,8 @@ class StatisticsQuery:
         stmt = sa.select(WeeklyStatistics).where(
             col(WeeklyStatistics.week_of) == week, *info.context.scope.read(WeeklyStatistics)
         )
-        if street_ids is not None:
-            ids = [filter_id(s, "Street", "streetIds") for s in street_ids]
+        ids = filter_ids(street_ids, "Street", "streetIds")
+        if ids is not None:
             stmt = stmt.where(col(WeeklyStatistics.street_id).in_(ids))
         async with info.context.session_factory() as session:
             rows = (await session.execute(stmt.order_by(col(WeeklyStatistics.street_id)))).scalars()

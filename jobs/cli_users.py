@@ -7,7 +7,7 @@ from __future__ import annotations
 import getpass
 import sys
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,10 +33,10 @@ class UserOptions:
     password_stdin: bool = False
 
 
-def read_password(*, from_stdin: bool, stdin: TextIO | None = None) -> str | None:
+def read_password(*, from_stdin: bool) -> str | None:
     """The new password, or None when the two entries differ."""
     if from_stdin:
-        return (stdin or sys.stdin).readline().rstrip("\r\n")
+        return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass("Password: ")
     second = getpass.getpass("Password (again): ")
     return first if first == second else None
@@ -55,9 +55,7 @@ async def _street_id(session: AsyncSession, street: str) -> int:
     return found
 
 
-async def create_user_from_cli(
-    settings: Settings, options: UserOptions, *, stdin: TextIO | None = None
-) -> int:
+async def create_user_from_cli(settings: Settings, options: UserOptions) -> int:
     """Create the account; its fields as JSON on stdout, or what to fix on stderr."""
     try:
         role = Role(options.role)
@@ -67,7 +65,7 @@ async def create_user_from_cli(
         return 1
     password = None
     if role is not Role.SERVICE:
-        password = read_password(from_stdin=options.password_stdin, stdin=stdin)
+        password = read_password(from_stdin=options.password_stdin)
         if password is None:
             print("refused: the two passwords differ; nothing was created.", file=sys.stderr)
             return 1

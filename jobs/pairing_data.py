@@ -121,22 +121,14 @@ async def owned_rows(
     columns: tuple[Any, ...],
     owners: Owners,
     *where: Any,
-    joins: tuple[tuple[Any, Any], ...] = (),
 ) -> list[Any]:
-    """``columns`` (the first names the owner) of the owners' rows, with ``where`` (after
-    ``joins``: (table, on) pairs)."""
+    """``columns`` (the first names the owner) of the owners' rows, with ``where``."""
     owner = columns[0]
-
-    def select() -> Any:
-        stmt = sa.select(*columns)
-        for table, on in joins:
-            stmt = stmt.join(table, on)
-        return stmt
-
     connection = await session.connection()
-    rows = list((await connection.execute(select().where(owner.in_(owners.select), *where))).all())
+    stmt = sa.select(*columns)
+    rows = list((await connection.execute(stmt.where(owner.in_(owners.select), *where))).all())
     rows += await rows_in_chunks(
-        session, lambda chunk: select().where(owner.in_(chunk), *where), owners.extra
+        session, lambda chunk: stmt.where(owner.in_(chunk), *where), owners.extra
     )
     return rows
 
@@ -339,15 +331,7 @@ async def _load_volunteers(
     given a ``share``, those volunteers)."""
     if not elders:
         return []
-    inside = within_reach(
-        [e.latitude for e in elders], [e.longitude for e in elders], max_distance_m
-    )
-
     usable = (col(Volunteer.active), col(Volunteer.capacity) > 0)
-    near = sa.or_(
-        inside(col(Volunteer.home_latitude), col(Volunteer.home_longitude)),
-        inside(col(Volunteer.work_latitude), col(Volunteer.work_longitude)),
-    )
     columns = (
         col(Volunteer.id),
         col(Volunteer.home_latitude),
@@ -358,30 +342,32 @@ async def _load_volunteers(
         col(Volunteer.vetted),
         col(Volunteer.capacity),
     )
+
+    def by_ids(chunk: list[int]) -> Any:
+        return sa.select(*columns).where(*usable, col(Volunteer.id).in_(chunk))
+
     caps: dict[int, int] = {}
     if share is not None:
-        rows = await rows_in_chunks(
-            session,
-            lambda chunk: sa.select(*columns).where(*usable, col(Volunteer.id).in_(chunk)),
-            share.ids,
-        )
-        rows.sort(key=lambda v: int(v.id))
+        rows = await rows_in_chunks(session, by_ids, share.ids)
         owners = Owners(sa.select(col(Volunteer.id)).where(sa.false()), [v.id for v in rows])
         caps = share.caps
     else:
+        inside = within_reach(
+            [e.latitude for e in elders], [e.longitude for e in elders], max_distance_m
+        )
+        near = sa.or_(
+            inside(col(Volunteer.home_latitude), col(Volunteer.home_longitude)),
+            inside(col(Volunteer.work_latitude), col(Volunteer.work_longitude)),
+        )
         connection = await session.connection()
         rows = list((await connection.execute(sa.select(*columns).where(*usable, near))).all())
         # Volunteers of standing pairs and pins take part wherever they live now.
         found = {int(v.id) for v in rows}
         elsewhere = sorted(must - found)
         if elsewhere:
-            rows += await rows_in_chunks(
-                session,
-                lambda chunk: sa.select(*columns).where(*usable, col(Volunteer.id).in_(chunk)),
-                elsewhere,
-            )
-        rows.sort(key=lambda v: int(v.id))
+            rows += await rows_in_chunks(session, by_ids, elsewhere)
         owners = Owners(sa.select(col(Volunteer.id)).where(*usable, near), elsewhere)
+    rows.sort(key=lambda v: int(v.id))
     # Pairs with elders outside the scope use up capacity this run cannot give away.
     elder_ids = {e.id for e in elders}
     busy: dict[int, int] = defaultdict(int)

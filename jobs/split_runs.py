@@ -113,9 +113,10 @@ async def _street_runs(
     budgets = share_budget(
         int(params.get("churn_budget", 0)), [standing.get(s, 0) for s in streets]
     )
+    async with factory() as session:  # reading and searching: no write lock held meanwhile
+        shares = await partition(session, streets, max_distance_m=distance, today=date.today())
     children = []
     async with transaction(factory) as session:
-        shares = await partition(session, streets, max_distance_m=distance, today=date.today())
         await store_shares(session, parent.id, shares)
         for street, budget in zip(streets, budgets, strict=True):
             child, _ = await runs.start(

@@ -41,25 +41,27 @@ async def _grouped(session: AsyncSession, stmt: Any) -> list[Any]:
     return list((await session.execute(stmt)).all())
 
 
+def empty_figures() -> dict[str, Any]:
+    """A street's figures when it has nothing to count: every key a week's row holds."""
+    return {
+        "households_on_assistance": 0,
+        "by_status": {},
+        "overdue_reviews": 0,
+        "reviews_due_30_days": 0,
+        "monthly_benefits_fen": 0,
+        "elders_80_plus": 0,
+        "elders_paired": 0,
+        "open_requests": 0,
+        "assessed_households": 0,
+        "headcount_ratio": 0.0,
+        "adjusted_headcount": 0.0,
+    }
+
+
 async def street_figures(session: AsyncSession, week_of: date) -> dict[int, dict[str, Any]]:
     """Every street's figures as of ``week_of``."""
     streets = [s for s in (await session.execute(sa.select(col(Street.id)))).scalars() if s]
-    out: dict[int, dict[str, Any]] = {
-        s: {
-            "households_on_assistance": 0,
-            "by_status": {},
-            "overdue_reviews": 0,
-            "reviews_due_30_days": 0,
-            "monthly_benefits_fen": 0,
-            "elders_80_plus": 0,
-            "elders_paired": 0,
-            "open_requests": 0,
-            "assessed_households": 0,
-            "headcount_ratio": 0.0,
-            "adjusted_headcount": 0.0,
-        }
-        for s in streets
-    }
+    out: dict[int, dict[str, Any]] = {s: empty_figures() for s in streets}
     street = col(Community.street_id)
     on_assistance = (col(Household.active), col(Household.status) != AssistanceStatus.NONE)
     for s, status, n, benefits in await _grouped(

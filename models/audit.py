@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -75,19 +76,20 @@ def _shown(name: str, value: Any) -> Any:
     return mask(kind, str(value)) if kind is not None else _plain(value)
 
 
-def _columns(obj: Table) -> list[str]:
-    return [
+@cache
+def _columns(model: type[Table]) -> tuple[str, ...]:
+    return tuple(
         c.key
-        for c in sa.inspect(type(obj)).column_attrs
+        for c in sa.inspect(model).column_attrs
         if c.key not in SKIPPED and not c.key.endswith("_hash")
-    ]
+    )
 
 
 def _change(obj: Table, kind: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     state = sa.inspect(obj)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
-    for name in _columns(obj):
+    for name in _columns(type(obj)):
         history = state.attrs[name].history
         if kind == "update":
             if not history.has_changes():
@@ -99,7 +101,7 @@ def _change(obj: Table, kind: str) -> tuple[dict[str, Any] | None, dict[str, Any
             after[name] = _shown(name, getattr(obj, name))
         else:
             before[name] = _shown(name, getattr(obj, name))
-    return (before or None, after or None) if kind != "insert" else (None, after)
+    return before or None, after or None
 
 
 def _record_changes(session: Session, _flush: UOWTransaction) -> None:

@@ -76,8 +76,8 @@ class KeyMatch:
 async def principal_for_api_key(
     session: AsyncSession, key: str, *, secrets: Sequence[str], now: datetime | None = None
 ) -> KeyMatch | None:
-    """``secrets``: the current secret key first, then those being retired."""
-    """The service account an API key opens (one query), or None."""
+    """The service account an API key opens (one query), or None; ``secrets`` are the
+    current secret key first, then those being retired."""
     prefix = keys.key_prefix(key)
     if prefix is None:
         return None

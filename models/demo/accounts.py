@@ -8,13 +8,13 @@ community, and a volunteer with a standing pair.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.case import CaseAssignment
+from models.actor import acting_as
+from models.commands.cases import assign_case
 from models.commands.users import NewUser, create_user
 from models.enums import PairStatus, Role
 from models.household import Household
@@ -96,14 +96,7 @@ async def _assign_cases(session: AsyncSession, user_id: int, community_id: int |
         .order_by(col(Household.id))
         .limit(DEMO_CASES)
     )
-    for household_id in households.scalars():
-        assert household_id is not None
-        session.add(
-            CaseAssignment(
-                user_id=user_id,
-                household_id=household_id,
-                assigned_on=date.today(),
-                assigned_by="demo",
-            )
-        )
-    await session.flush()
+    with acting_as("demo"):
+        for household_id in households.scalars():
+            assert household_id is not None
+            await assign_case(session, user_id=user_id, household_id=household_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -120,8 +121,7 @@ def test_old_keys_still_decrypt_and_new_values_use_the_current_one() -> None:
 def test_lookup_hashes_are_keyed_per_field_and_value(ring: Keyring) -> None:
     digest = ring.lookup_hash(NUMBER, field=FIELD)
 
-    assert len(digest) == 64
-    assert int(digest, 16) >= 0
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
     assert digest == ring.lookup_hash(NUMBER, field=FIELD)
     assert digest != ring.lookup_hash("110101199003071242", field=FIELD)
     assert digest != ring.lookup_hash(NUMBER, field="person.phone")

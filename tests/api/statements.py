@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+from sqlalchemy import event
 from starlette.applications import Starlette
 
 from tests.api.test_query_count import count_statements
@@ -22,3 +24,21 @@ def domain_statements(app: Starlette) -> Iterator[list[str]]:
     with count_statements(app) as statements:
         yield found
     found.extend(s for s in statements if not _TRANSACTION.match(s) and not _CREDENTIALS.search(s))
+
+
+@contextmanager
+def every_statement(app: Starlette) -> Iterator[list[str]]:
+    """Every statement sent inside the block but transaction control, the credential lookup
+    included (for requests without credentials, which need none); filled as they are sent."""
+    found: list[str] = []
+
+    def record(*args: Any) -> None:
+        if not _TRANSACTION.match(str(args[2])):
+            found.append(str(args[2]))
+
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield found
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -138,7 +138,6 @@ async def test_generated_requests_get_no_server_errors_and_show_no_internals(
         f"\nfuzz: {sum(statuses.values())} requests in {elapsed:.1f} s; statuses "
         f"{dict(statuses)}; {dict(outcomes)}"
     )
-    assert sum(statuses.values()) >= REQUESTS
     assert outcomes["data"] > REQUESTS // 10  # the generator does reach the resolvers
     assert not failures, "\n\n".join(f"{q}\n{p}\n{t}" for q, p, t in failures[:5])
 

@@ -43,7 +43,7 @@ def test_every_encrypted_column_has_its_hash_beside_it() -> None:
     for table in SQLModel.metadata.sorted_tables:
         for column in encrypted_columns(table):
             found.append(f"{table.name}.{column.name}")
-            assert isinstance(column.type, EncryptedText)
+            assert isinstance(column.type, EncryptedText)  # (narrows the type)
             assert column.type.field == f"{table.name}.{column.name}"
             hashed = table.c[column.name + HASH_SUFFIX]
             assert (
