@@ -81,6 +81,9 @@ def test_a_malformed_key_is_refused_by_name_before_anything_runs(tmp_path: Path)
     assert "BANGFU_DATA_KEYS['2026'] is not a base64-encoded 32-byte key" in refused.stderr
     assert "c2hvcnQ=" not in refused.stderr
     assert not database.exists()
+    fixed = run_bangfu("keys", "generate", cwd=tmp_path, env=env)  # the way out still works
+    assert fixed.returncode == 0, fixed.stderr
+    assert len(base64.b64decode(fixed.stdout.strip())) == 32
 
 
 def test_serve_in_production_refuses_the_development_data_key(tmp_path: Path) -> None:
